@@ -1,0 +1,201 @@
+"""`ocpi-hub`: run the hub, onboard platforms, register the hub with a platform."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+import orjson
+
+from hub.config import ConfigError, Settings, load_settings
+from hub.invitations import OnboardingError, parse_party
+from hub.logging import configure_logging
+from storage.errors import StorageError
+from storage.models import AuthEncoding
+from storage.opening import UnsupportedStoreURL
+
+STORE_HELP = (
+    "sqlite:///relative/path.db, sqlite:////absolute/path.db or mongodb://... [default: sqlite:///data/ocpi-hub.db]"
+)
+
+
+def common_options(function: Callable) -> Callable:
+    options = [
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), help="YAML settings file."),
+        click.option("--store", help=STORE_HELP),
+        click.option("--public-url", help="URL platforms reach the hub at [default: http://HOST:PORT]."),
+        click.option("--host", help="Address to listen on [default: 127.0.0.1]."),
+        click.option("--port", type=int, help="Port to listen on [default: 8080]."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def settings_from(options: dict[str, Any]) -> Settings:
+    overrides = {key: options.pop(key, None) for key in ("store", "public_url", "host", "port")}
+    try:
+        return load_settings(options.pop("config_file", None), overrides)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+
+
+def run(coroutine) -> Any:
+    try:
+        return asyncio.run(coroutine)
+    except (OnboardingError, ConfigError, UnsupportedStoreURL, StorageError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+def parse_parties(values: tuple[str, ...]) -> list:
+    try:
+        return [parse_party(value) for value in values]
+    except OnboardingError as error:
+        raise click.BadParameter(str(error), param_hint="--party") from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """An OCPI 2.2.1 roaming hub."""
+
+
+@main.command()
+@common_options
+def serve(**options: Any) -> None:
+    """Run the hub."""
+    from aiohttp import web
+
+    from hub.app import create_app
+
+    settings = settings_from(options)
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        settings.token_cipher()
+        app = create_app(settings)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    store_option = f"--store {settings.store} " if settings.store != Settings().store else ""
+    click.echo(
+        f"OCPI hub listening on http://{settings.host}:{settings.port}\n"
+        f"  versions endpoint:   {settings.versions_url}\n"
+        f"  store:               {settings.store.split('@')[-1]}\n"
+        f"  onboard a platform:  ocpi-hub invite {store_option}--party NL:ABC:CPO\n"
+        "                       (gives the versions URL and the Token A to hand to the platform)\n"
+        "Stop with Ctrl+C.",
+        err=True,
+    )
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+
+
+@main.command()
+@common_options
+@click.option("--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform may register.")
+@click.option("--name", default="", help="A name for the platform, for operators.")
+@click.option("--json", "as_json", is_flag=True, help="Print {versions_url, token_a} as JSON.")
+def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -> None:
+    """Create a Token A for one platform and the parties it may register."""
+    from hub.invitations import invite as make_invitation
+    from storage.opening import open_store
+
+    settings = settings_from(options)
+    references = parse_parties(parties)
+
+    async def go():
+        store = await open_store(settings.store)
+        try:
+            return await make_invitation(store, references, name)
+        finally:
+            await store.close()
+
+    invitation = run(go())
+    if as_json:
+        document = {"versions_url": settings.versions_url, "token_a": invitation.token_a}
+        click.echo(orjson.dumps(document).decode())
+        return
+    click.echo(
+        f"Invited platform {invitation.platform.id} for {', '.join(str(r) for r in references)}.\n"
+        "Hand these to the platform over a secure channel; the token is shown only this once:\n"
+        f"  versions URL: {settings.versions_url}\n"
+        f"  Token A:      {invitation.token_a}"
+    )
+
+
+@main.command()
+@common_options
+@click.option("--versions-url", required=True, help="The platform's versions endpoint.")
+@click.option("--token-a", required=True, help="The Token A the platform issued to the hub.")
+@click.option("--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform will announce.")
+@click.option("--name", default="", help="A name for the platform, for operators.")
+@click.option(
+    "--auth-encoding",
+    type=click.Choice([e.value for e in AuthEncoding]),
+    default=AuthEncoding.BASE64.value,
+    show_default=True,
+    help="How the platform reads the token (plain for 2.1.1-style peers; the other is tried on a 401).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def connect(
+    versions_url: str, token_a: str, parties: tuple[str, ...], name: str, auth_encoding: str, as_json: bool, **options
+) -> None:
+    """Register the hub with a platform that issued a Token A to the hub. The hub must be running (the platform
+    calls it back during the handshake)."""
+    from hub.connect import connect as register_with
+    from hub.runtime import hub_context
+
+    settings = settings_from(options)
+    configure_logging(settings.log_format, "warning")
+    references = parse_parties(parties)
+
+    async def go():
+        async with hub_context(settings) as context:
+            return await register_with(context, versions_url, token_a, references, AuthEncoding(auth_encoding), name)
+
+    platform = run(go())
+    if as_json:
+        click.echo(orjson.dumps({"platform_id": platform.id, "state": platform.state.value}).decode())
+        return
+    click.echo(f"Registered with {versions_url} as platform {platform.id}.")
+
+
+@main.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the platforms as JSON.")
+def platforms(as_json: bool, **options: Any) -> None:
+    """List the platforms, their state and their parties."""
+    from storage.opening import open_store
+
+    settings = settings_from(options)
+
+    async def go():
+        store = await open_store(settings.store)
+        try:
+            return await store.platforms.list_all()
+        finally:
+            await store.close()
+
+    listed = run(go())
+    if as_json:
+        rows = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "state": p.state.value,
+                "versions_url": p.versions_url,
+                "parties": [{"party": p2.key, "status": p2.status.value} for p2 in p.parties],
+            }
+            for p in listed
+        ]
+        click.echo(orjson.dumps(rows).decode())
+        return
+    if not listed:
+        click.echo("No platforms yet. Onboard one with: ocpi-hub invite --party CC:PID:ROLE")
+    for p in listed:
+        parties_text = ", ".join(f"{party.key} {party.status.value}" for party in p.parties)
+        click.echo(f"{p.id}  {p.state.value:<12}  {p.name}  [{parties_text}]")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

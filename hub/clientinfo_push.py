@@ -1,0 +1,99 @@
+"""HubClientInfo push model: when a party's connection status changes, PUT its ClientInfo to every other connected
+platform that implements the hubclientinfo receiver. Off the request path, bounded in concurrency, never queued for
+retry (OCPI: no store-and-forward to offline parties); failures are logged."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import structlog
+
+from hub.ocpi_client import CallFailed
+from storage.models import ConnectionStatus, Party, Platform, PlatformState
+
+if TYPE_CHECKING:
+    from hub.context import HubContext
+
+log = structlog.get_logger("hub.clientinfo")
+
+MAX_CONCURRENT_PUSHES = 32
+
+
+def client_info(party: Party) -> dict:
+    return {
+        "party_id": party.party_id,
+        "country_code": party.country_code,
+        "role": party.role,
+        "status": party.status.value,
+        "last_updated": party.last_updated,
+    }
+
+
+def client_info_url(endpoint_url: str, party: Party) -> str:
+    return f"{endpoint_url.rstrip('/')}/{party.country_code}/{party.party_id}"
+
+
+class ClientInfoNotifier:
+    def __init__(self) -> None:
+        self._context: HubContext | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._limit = asyncio.Semaphore(MAX_CONCURRENT_PUSHES)
+
+    def bind(self, context: HubContext) -> None:
+        self._context = context
+
+    def parties_changed(self, source: Platform, parties: list[Party]) -> None:
+        """Schedule the pushes for these parties of `source` to every other platform that listens."""
+        if not parties or self._context is None:
+            return
+        for receiver in self._context.directory.registered_platforms():
+            if receiver.id == source.id or _is_offline(receiver):
+                continue
+            endpoint = receiver.endpoint("hubclientinfo", "RECEIVER")
+            if endpoint is None:
+                continue
+            for party in parties:
+                task = asyncio.get_running_loop().create_task(self._push(receiver, endpoint.url, party))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _push(self, receiver: Platform, endpoint_url: str, party: Party) -> None:
+        context = self._context
+        assert context is not None
+        url = client_info_url(endpoint_url, party)
+        async with self._limit:
+            try:
+                token = context.peer_token(receiver)
+                if token is None:
+                    return
+                reply = await context.client.call("PUT", url, token, receiver.auth_encoding, body=client_info(party))
+            except (CallFailed, ValueError) as error:
+                log.warning("hubclientinfo push failed", receiver=receiver.id, party=party.key, error=str(error))
+                return
+        if reply.ok:
+            log.info("hubclientinfo pushed", receiver=receiver.id, party=party.key, status=party.status.value)
+        else:
+            log.warning(
+                "hubclientinfo push refused",
+                receiver=receiver.id,
+                party=party.key,
+                http_status=reply.http_status,
+                status_code=reply.status_code,
+                message=reply.message,
+            )
+
+    async def drain(self, seconds: float = 5.0) -> None:
+        """Wait for pushes in flight (at shutdown, and in tests)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=seconds)
+
+
+def _is_offline(platform: Platform) -> bool:
+    return (
+        platform.state is PlatformState.REGISTERED
+        and all(
+            p.status is ConnectionStatus.OFFLINE for p in platform.parties if p.status is not ConnectionStatus.PLANNED
+        )
+        and any(p.status is ConnectionStatus.OFFLINE for p in platform.parties)
+    )

@@ -1,0 +1,123 @@
+"""Settings: defaults < YAML file (`--config` or OCPI_HUB_CONFIG) < OCPI_HUB_* environment variables < CLI flags.
+
+`config.example.yaml` documents every setting with its default."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hub.tokens import TokenCipher
+
+ENV_PREFIX = "OCPI_HUB_"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclasses.dataclass
+class Settings:
+    store: str = "sqlite:///data/ocpi-hub.db"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # The URL platforms reach the hub at (behind a proxy, the outside URL). Default: http://{host}:{port}
+    public_url: str = ""
+    country_code: str = "NL"
+    party_id: str = "HUB"
+    business_name: str = "OCPI Hub"
+    business_website: str = ""
+    # Fernet key (urlsafe Base64, 32 bytes) that encrypts partner tokens at rest. If empty, it is read from (or, on
+    # first use, written to) `secret_key_file`.
+    secret_key: str = ""
+    secret_key_file: str = "data/hub-secret.key"  # noqa: S105 (a path, not a secret)
+    max_body_bytes: int = 4 * 1024 * 1024
+    # Outbound calls the hub makes for itself: credentials callbacks, HubClientInfo pushes, still-alive probes.
+    callback_timeout_seconds: float = 10.0
+    # Still-alive check: probe a platform's versions endpoint after this long without traffic from it.
+    alive_check_after_seconds: float = 300.0
+    alive_check_interval_seconds: float = 30.0
+    # How often each hub process picks up changes other processes (or the CLI) wrote to the store.
+    directory_refresh_seconds: float = 1.0
+    log_format: str = "console"  # console | json
+    log_level: str = "info"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def versions_url(self) -> str:
+        return f"{self.base_url}/ocpi/versions"
+
+    def token_cipher(self, create_key: bool = True) -> TokenCipher:
+        if self.secret_key:
+            return _cipher(self.secret_key, "secret_key")
+        path = Path(self.secret_key_file)
+        if path.exists():
+            return _cipher(path.read_text().strip(), str(path))
+        if not create_key:
+            raise ConfigError(f"no secret key: set OCPI_HUB_SECRET_KEY or create {path}")
+        key = TokenCipher.generate_key()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(key + "\n")
+        return TokenCipher(key)
+
+
+def _cipher(key: str, source: str) -> TokenCipher:
+    try:
+        return TokenCipher(key)
+    except ValueError as error:
+        raise ConfigError(
+            f"invalid secret key in {source}: expected a Fernet key (32 bytes, urlsafe Base64)"
+        ) from error
+
+
+FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
+
+
+def load_settings(
+    config_file: str | None = None, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, Any] = {}
+    config_file = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    if config_file:
+        values.update(_read_yaml(config_file))
+    for name in FIELDS:
+        env_value = environ.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            values[name] = env_value
+    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+
+
+def _read_yaml(path: str) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(Path(path).read_text()) or {}
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {path} is not valid YAML: {error}") from error
+    if not isinstance(content, dict):
+        raise ConfigError(f"config file {path} must be a mapping of setting: value")
+    unknown = sorted(set(content) - set(FIELDS))
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+    return content
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name not in FIELDS:
+        raise ConfigError(f"unknown setting: {name}")
+    kind = type(getattr(Settings(), name))
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"setting {name} must be a {kind.__name__}, got {value!r}") from error

@@ -1,0 +1,60 @@
+"""The hub's running parts, shared by handlers and background tasks through the aiohttp application."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import msgspec
+from aiohttp import web
+
+from hub.config import Settings
+from hub.directory import Directory
+from hub.ocpi_client import OcpiClient
+from hub.tokens import TokenCipher
+from storage.errors import ConcurrentUpdate, NotFound
+from storage.models import Platform
+from storage.ports import Store
+
+if TYPE_CHECKING:
+    from hub.clientinfo_push import ClientInfoNotifier
+    from hub.liveness import LivenessMonitor
+
+
+@dataclasses.dataclass
+class HubContext:
+    settings: Settings
+    store: Store
+    directory: Directory
+    client: OcpiClient
+    cipher: TokenCipher
+    notifier: ClientInfoNotifier
+    liveness: LivenessMonitor
+
+    async def update_platform(self, platform_id: str, change: Callable[[Platform], Platform | None]) -> Platform:
+        """Read a platform from the store, apply `change` (which returns a changed copy, or None for no change),
+        save it, and share it with this process's directory. Retries when another writer got there first."""
+        for _ in range(5):
+            current = await self.store.platforms.get(platform_id)
+            if current is None:
+                raise NotFound(platform_id)
+            changed = change(msgspec.structs.replace(current))
+            if changed is None:
+                self.directory.apply(current)
+                return current
+            try:
+                stored = await self.store.platforms.save(changed)
+            except ConcurrentUpdate:
+                continue
+            self.directory.apply(stored)
+            return stored
+        raise ConcurrentUpdate(platform_id)
+
+    def peer_token(self, platform: Platform) -> str | None:
+        if not platform.peer_token_encrypted:
+            return None
+        return self.cipher.decrypt(platform.peer_token_encrypted)
+
+
+HUB_CONTEXT = web.AppKey("hub_context", HubContext)

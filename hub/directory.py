@@ -1,0 +1,116 @@
+"""The in-memory directory of platforms and their tokens: the hub authenticates every request here, without a
+database round trip. Rebuilt from storage at start-up, kept current by polling the store's change sequence (so
+writes by other hub processes or the CLI show up within `directory_refresh_seconds`), and by a store look-up when a
+token is not (yet) known here."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import structlog
+
+from hub.tokens import authorization_candidates, hash_token, hashes_match
+from storage.models import AuthEncoding, Platform, PlatformState
+from storage.ports import Store
+
+log = structlog.get_logger("hub.directory")
+
+# A sequence number that is taken but not yet visible may be a write in flight (MongoDB takes the number before it
+# writes). Wait this long for it before giving up on it (a failed write never fills its number).
+GAP_PATIENCE_SECONDS = 5.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    """The platform behind a request, the token it presented, and how it encoded that token."""
+
+    platform: Platform
+    token: str
+    encoding: AuthEncoding
+
+    @property
+    def registered(self) -> bool:
+        return self.platform.state is PlatformState.REGISTERED
+
+
+class Directory:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._platforms: dict[str, Platform] = {}
+        self._platform_by_token_hash: dict[str, str] = {}
+        self._watermark = 0
+        self._gap_seen_at: float | None = None
+
+    async def load(self) -> None:
+        for platform in await self._store.platforms.list_all():
+            self.apply(platform)
+        self._watermark = max((p.seq for p in self._platforms.values()), default=0)
+
+    def apply(self, platform: Platform) -> None:
+        """Take a platform as stored (by this process or another). Older copies than the one held are ignored."""
+        current = self._platforms.get(platform.id)
+        if current is not None:
+            if current.seq >= platform.seq:
+                return
+            for token_hash in current.token_hashes:
+                self._platform_by_token_hash.pop(token_hash, None)
+        self._platforms[platform.id] = platform
+        for token_hash in platform.token_hashes:
+            self._platform_by_token_hash[token_hash] = platform.id
+
+    async def refresh(self) -> None:
+        changed = await self._store.platforms.changed_since(self._watermark)
+        for platform in changed:
+            self.apply(platform)
+        self._advance_watermark(sorted(p.seq for p in changed))
+
+    def _advance_watermark(self, seqs: list[int]) -> None:
+        expected = self._watermark + 1
+        for seq in seqs:
+            if seq < expected:
+                continue
+            if seq > expected:
+                if self._gap_seen_at is None:
+                    self._gap_seen_at = time.monotonic()
+                if time.monotonic() - self._gap_seen_at < GAP_PATIENCE_SECONDS:
+                    break
+            expected = seq + 1
+            self._gap_seen_at = None
+        self._watermark = expected - 1
+
+    def get(self, platform_id: str) -> Platform | None:
+        return self._platforms.get(platform_id)
+
+    def platforms(self) -> list[Platform]:
+        return list(self._platforms.values())
+
+    def registered_platforms(self) -> list[Platform]:
+        return [p for p in self._platforms.values() if p.state is PlatformState.REGISTERED]
+
+    async def authenticate(self, authorization: str | None) -> Caller | None:
+        """The caller behind an `Authorization: Token ...` header, or None. Tries the Base64 reading first, then the
+        plain one; remembers which matched."""
+        candidates = authorization_candidates(authorization)
+        for token, encoding in candidates:
+            caller = self._match(token, encoding)
+            if caller is not None:
+                return caller
+        for token, encoding in candidates:
+            platform = await self._store.platforms.find_by_token_hash(hash_token(token))
+            if platform is not None:
+                self.apply(platform)
+                caller = self._match(token, encoding)
+                if caller is not None:
+                    return caller
+        return None
+
+    def _match(self, token: str, encoding: AuthEncoding) -> Caller | None:
+        token_hash = hash_token(token)
+        platform_id = self._platform_by_token_hash.get(token_hash)
+        if platform_id is None:
+            return None
+        platform = self._platforms[platform_id]
+        if any(hashes_match(token_hash, known) for known in platform.token_hashes):
+            return Caller(platform, token, encoding)
+        return None

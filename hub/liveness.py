@@ -1,0 +1,117 @@
+"""Still-alive check (HubClientInfo): a platform quiet for `alive_check_after_seconds` gets a GET on its versions
+endpoint. No answer: its connected parties go OFFLINE. An answer, or any request from it: back to CONNECTED. Each
+change is pushed to the other platforms as ClientInfo."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import TYPE_CHECKING
+
+import structlog
+
+from hub.ocpi_client import CallFailed
+from hub.timeutil import now_ocpi
+from storage.models import ConnectionStatus, Platform, PlatformState
+
+if TYPE_CHECKING:
+    from hub.context import HubContext
+
+log = structlog.get_logger("hub.liveness")
+
+MAX_CONCURRENT_PROBES = 16
+
+
+class LivenessMonitor:
+    def __init__(self, after_seconds: float, interval_seconds: float) -> None:
+        self._after = after_seconds
+        self._interval = interval_seconds
+        self._context: HubContext | None = None
+        self._last_seen: dict[str, float] = {}
+        self._started = time.monotonic()
+        self._reviving: set[str] = set()
+        self._limit = asyncio.Semaphore(MAX_CONCURRENT_PROBES)
+
+    def bind(self, context: HubContext) -> None:
+        self._context = context
+
+    def saw(self, platform_id: str) -> None:
+        """A request from the platform just arrived: it is alive."""
+        self._last_seen[platform_id] = time.monotonic()
+        platform = self._context.directory.get(platform_id) if self._context else None
+        if platform is not None and _has_offline_parties(platform) and platform_id not in self._reviving:
+            self._reviving.add(platform_id)
+            task = asyncio.get_running_loop().create_task(self._revive(platform_id))
+            task.add_done_callback(lambda _: self._reviving.discard(platform_id))
+
+    async def _revive(self, platform_id: str) -> None:
+        with contextlib.suppress(Exception):
+            await self._set_status(platform_id, ConnectionStatus.OFFLINE, ConnectionStatus.CONNECTED)
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                await self.check_once()
+            except Exception:
+                log.exception("still-alive check failed")
+
+    async def check_once(self) -> None:
+        context = self._context
+        assert context is not None
+        now = time.monotonic()
+        quiet = [
+            platform
+            for platform in context.directory.registered_platforms()
+            if now - self._last_seen.get(platform.id, self._started) >= self._after
+        ]
+        await asyncio.gather(*(self._probe(platform) for platform in quiet))
+
+    async def _probe(self, platform: Platform) -> None:
+        context = self._context
+        assert context is not None
+        async with self._limit:
+            try:
+                token = context.peer_token(platform)
+                if token is None or not platform.versions_url:
+                    return
+                reply = await context.client.call("GET", platform.versions_url, token, platform.auth_encoding)
+                alive = reply.ok
+                reason = f"HTTP {reply.http_status}, status_code {reply.status_code}"
+            except (CallFailed, ValueError) as error:
+                alive, reason = False, str(error)
+        if alive:
+            self._last_seen[platform.id] = time.monotonic()
+            await self._set_status(platform.id, ConnectionStatus.OFFLINE, ConnectionStatus.CONNECTED)
+        else:
+            log.warning("platform did not answer the still-alive check", platform=platform.id, reason=reason)
+            await self._set_status(platform.id, ConnectionStatus.CONNECTED, ConnectionStatus.OFFLINE)
+
+    async def _set_status(self, platform_id: str, old: ConnectionStatus, new: ConnectionStatus) -> None:
+        context = self._context
+        assert context is not None
+        timestamp = now_ocpi()
+        changed: list[str] = []
+
+        def change(platform: Platform) -> Platform | None:
+            changed.clear()
+            if platform.state is not PlatformState.REGISTERED:
+                return None
+            for party in platform.parties:
+                if party.status is old:
+                    party.status = new
+                    party.last_updated = timestamp
+                    changed.append(party.key)
+            return platform if changed else None
+
+        stored = await context.update_platform(platform_id, change)
+        if changed:
+            log.info("platform connection status changed", platform=platform_id, status=new.value, parties=changed)
+            context.notifier.parties_changed(stored, [p for p in stored.parties if p.key in changed])
+
+
+def _has_offline_parties(platform: Platform) -> bool:
+    return platform.state is PlatformState.REGISTERED and any(
+        p.status is ConnectionStatus.OFFLINE for p in platform.parties
+    )

@@ -1,0 +1,44 @@
+"""Building the hub's running parts from settings: used by the server and by CLI commands that act like it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import aiohttp
+
+from hub.clientinfo_push import ClientInfoNotifier
+from hub.config import Settings
+from hub.context import HubContext
+from hub.directory import Directory
+from hub.liveness import LivenessMonitor
+from hub.ocpi_client import OcpiClient
+from storage.opening import open_store
+
+
+@contextlib.asynccontextmanager
+async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
+    cipher = settings.token_cipher()
+    store = await open_store(settings.store)
+    try:
+        directory = Directory(store)
+        await directory.load()
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=64, ttl_dns_cache=300)
+        async with aiohttp.ClientSession(connector=connector, skip_auto_headers=("User-Agent",)) as session:
+            context = HubContext(
+                settings=settings,
+                store=store,
+                directory=directory,
+                client=OcpiClient(session, settings.callback_timeout_seconds),
+                cipher=cipher,
+                notifier=ClientInfoNotifier(),
+                liveness=LivenessMonitor(settings.alive_check_after_seconds, settings.alive_check_interval_seconds),
+            )
+            context.notifier.bind(context)
+            context.liveness.bind(context)
+            try:
+                yield context
+            finally:
+                await context.notifier.drain()
+    finally:
+        await store.close()

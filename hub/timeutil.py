@@ -1,0 +1,29 @@
+"""OCPI DateTime: RFC 3339, UTC, at most 25 characters (so milliseconds, never microseconds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def format_datetime(moment: dt.datetime) -> str:
+    moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def now_ocpi() -> str:
+    return format_datetime(now())
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """Parse an OCPI DateTime; a missing zone designator means UTC. Raises ValueError."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1]
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)

@@ -1,0 +1,21 @@
+"""Failures a storage port reports, independent of the adapter behind it."""
+
+
+class StorageError(Exception):
+    """Base class of every storage failure callers are expected to handle."""
+
+
+class PartyAlreadyClaimed(StorageError):
+    """Another platform already holds one of these parties (country_code, party_id, role)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        super().__init__(f"party already held by another platform: {', '.join(keys)}")
+
+
+class ConcurrentUpdate(StorageError):
+    """The record changed since it was read; re-read and try again."""
+
+
+class NotFound(StorageError):
+    """No such record."""

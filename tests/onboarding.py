@@ -1,0 +1,21 @@
+"""Test helpers: invite a platform on a running hub, and register it."""
+
+from __future__ import annotations
+
+from hub.invitations import invite, parse_party
+from tests.hub_server import RunningHub
+from tests.platform_sim import SimulatedPlatform
+
+
+async def invite_for(hub: RunningHub, platform: SimulatedPlatform, extra: tuple[str, ...] = ()) -> str:
+    parties = [parse_party(f"{r.country_code}:{r.party_id}:{r.role}") for r in platform.roles]
+    parties += [parse_party(text) for text in extra]
+    invitation = await invite(hub.context.store, parties)
+    await hub.context.directory.refresh()  # as the hub's own poll would within directory_refresh_seconds
+    return invitation.token_a
+
+
+async def onboard(hub: RunningHub, platform: SimulatedPlatform) -> None:
+    token_a = await invite_for(hub, platform)
+    answer = await platform.register(hub.versions_url, token_a)
+    assert (answer.status, answer.status_code) == (200, 1000), answer.body

@@ -1,0 +1,175 @@
+"""A CPO or eMSP platform played by a real aiohttp server on loopback: versions, version details, credentials
+(receiver and sender side), and a HubClientInfo receiver that records what the hub pushes."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import dataclasses
+import secrets
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from tests.hub_server import Answer, call, free_port
+
+
+@dataclasses.dataclass
+class Role:
+    country_code: str
+    party_id: str
+    role: str
+    name: str = ""
+
+    def as_ocpi(self) -> dict:
+        return {
+            "role": self.role,
+            "business_details": {"name": self.name or f"{self.country_code}{self.party_id} {self.role}"},
+            "party_id": self.party_id,
+            "country_code": self.country_code,
+        }
+
+
+def envelope(data: Any = None, status_code: int = 1000) -> web.Response:
+    body = {"status_code": status_code, "timestamp": "2026-11-25T10:00:00Z"}
+    if data is not None:
+        body["data"] = data
+    return web.json_response(body, dumps=lambda value: orjson.dumps(value).decode())
+
+
+class SimulatedPlatform:
+    """`encoding`: how this platform reads and writes tokens (base64 as OCPI 2.2.1 asks, or plain)."""
+
+    def __init__(self, roles: list[Role], encoding: str = "base64", hubclientinfo_receiver: bool = True) -> None:
+        self.roles = roles
+        self.encoding = encoding
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.hubclientinfo_receiver = hubclientinfo_receiver
+        self.versions_available = True
+        self.versions_offered = ["2.2.1"]
+        self.credentials_endpoint = True
+        self.token_for_hub: str | None = None  # the token the hub must use towards us (Token B, or our Token C)
+        self.token_a_issued: str | None = None  # when the hub registers with us
+        self.hub_token: str | None = None  # the token we use towards the hub
+        self.hub_versions_url: str | None = None
+        self.client_info: dict[tuple[str, str], dict] = {}
+        self.client_info_pushes: list[dict] = []
+        self.requests: list[tuple[str, str, str | None]] = []
+        self._runner: web.AppRunner | None = None
+        self.pushed = asyncio.Event()
+
+    # --- serving -------------------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/ocpi/versions", self._versions)
+        app.router.add_get("/ocpi/2.2.1", self._details)
+        app.router.add_route("*", "/ocpi/2.2.1/credentials", self._credentials)
+        app.router.add_put("/ocpi/2.2.1/hubclientinfo/{cc}/{pid}", self._put_client_info)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def _token(self, request: web.Request) -> str | None:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Token "):
+            return None
+        value = header[len("Token ") :]
+        if self.encoding == "plain":
+            return value
+        try:
+            return base64.b64decode(value, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+
+    def _authorized(self, request: web.Request) -> bool:
+        token = self._token(request)
+        self.requests.append((request.method, request.path, token))
+        return token is not None and token in (self.token_for_hub, self.token_a_issued)
+
+    async def _versions(self, request: web.Request) -> web.StreamResponse:
+        if not self._authorized(request):
+            return web.Response(status=401)
+        if not self.versions_available:
+            return web.Response(status=503, text="down for maintenance")
+        return envelope([{"version": v, "url": f"{self.base}/ocpi/{v}"} for v in self.versions_offered])
+
+    async def _details(self, request: web.Request) -> web.StreamResponse:
+        if not self._authorized(request):
+            return web.Response(status=401)
+        endpoints = []
+        if self.credentials_endpoint:
+            endpoints.append(
+                {"identifier": "credentials", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/credentials"}
+            )
+        if self.hubclientinfo_receiver:
+            endpoints.append(
+                {"identifier": "hubclientinfo", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/hubclientinfo"}
+            )
+        endpoints.append({"identifier": "locations", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/locations"})
+        return envelope({"version": "2.2.1", "endpoints": endpoints})
+
+    async def _put_client_info(self, request: web.Request) -> web.StreamResponse:
+        if not self._authorized(request):
+            return web.Response(status=401)
+        body = await request.json()
+        self.client_info[(request.match_info["cc"], request.match_info["pid"])] = body
+        self.client_info_pushes.append(body)
+        self.pushed.set()
+        return envelope()
+
+    async def _credentials(self, request: web.Request) -> web.StreamResponse:
+        """The receiver side, for when the hub registers with us using the Token A we issued."""
+        token = self._token(request)
+        if request.method == "POST":
+            if token != self.token_a_issued:
+                return web.Response(status=401)
+            body = await request.json()
+            hub_token = body["token"]
+            # Like any OCPI receiver: check the hub's versions with the token it gave us before answering.
+            versions = await call("GET", body["url"], hub_token, encoding=self.encoding)
+            if versions.status != 200 or versions.status_code != 1000:
+                return envelope(status_code=3001)
+            details = await call("GET", versions.data[0]["url"], hub_token, encoding=self.encoding)
+            if details.status_code != 1000:
+                return envelope(status_code=3001)
+            self.hub_token, self.hub_versions_url = hub_token, body["url"]
+            self.token_for_hub = secrets.token_urlsafe(24)
+            self.token_a_issued = None
+            return envelope({"token": self.token_for_hub, "url": f"{self.base}/ocpi/versions", "roles": self._roles()})
+        if request.method == "DELETE" and token == self.token_for_hub:
+            self.token_for_hub = None
+            return envelope()
+        return web.Response(status=405)
+
+    def _roles(self) -> list[dict]:
+        return [role.as_ocpi() for role in self.roles]
+
+    # --- acting as credentials sender towards the hub -----------------------------------------------------------
+    def credentials(self, token: str | None = None) -> dict:
+        return {"token": token or self.token_for_hub, "url": f"{self.base}/ocpi/versions", "roles": self._roles()}
+
+    async def register(self, versions_url: str, token_a: str) -> Answer:
+        """The full sender side of the 2.2.1 handshake: versions, details, POST credentials with a new Token B."""
+        versions = await call("GET", versions_url, token_a, encoding=self.encoding)
+        assert versions.status == 200, versions.body
+        (entry,) = [v for v in versions.data if v["version"] == "2.2.1"]
+        details = await call("GET", entry["url"], token_a, encoding=self.encoding)
+        credentials_url = next(e["url"] for e in details.data["endpoints"] if e["identifier"] == "credentials")
+        self.token_for_hub = secrets.token_urlsafe(24)
+        answer = await call("POST", credentials_url, token_a, self.credentials(), encoding=self.encoding)
+        if answer.status == 200 and answer.status_code == 1000:
+            self.hub_token = answer.data["token"]
+            self.hub_versions_url = answer.data["url"]
+        return answer
+
+    def issue_token_a(self) -> str:
+        self.token_a_issued = secrets.token_urlsafe(24)
+        return self.token_a_issued
