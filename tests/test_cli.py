@@ -1,0 +1,144 @@
+"""The `ocpi-hub` command, run as a real process next to a running hub on the same store."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import orjson
+
+from storage.models import PlatformState
+from tests.hub_server import TEST_SECRET_KEY, call, free_port
+from tests.platform_sim import Role
+
+OCPI_HUB = str(Path(sys.executable).parent / "ocpi-hub")
+
+
+async def run_cli(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    environment = {**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY}
+    process = await asyncio.create_subprocess_exec(
+        OCPI_HUB,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=environment,
+        cwd=cwd,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_invite_from_the_cli_works_at_once_on_a_running_hub(hub, platforms):
+    cpo = await platforms([Role("NL", "CPA", "CPO")])
+    code, out, err = await run_cli(
+        "invite", "--store", hub.settings.store, "--port", str(hub.settings.port), "--party", "NL:CPA:CPO", "--json"
+    )
+    assert code == 0, err
+    invitation = orjson.loads(out)
+    assert invitation["versions_url"] == hub.versions_url
+    answer = await cpo.register(invitation["versions_url"], invitation["token_a"])
+    assert answer.status_code == 1000, answer.body
+
+
+async def test_connect_from_the_cli_registers_the_running_hub_with_a_platform(hub, platforms):
+    cpo = await platforms([Role("NL", "CPA", "CPO")])
+    token_a = cpo.issue_token_a()
+    code, out, err = await run_cli(
+        "connect",
+        "--store",
+        hub.settings.store,
+        "--port",
+        str(hub.settings.port),
+        "--versions-url",
+        f"{cpo.base}/ocpi/versions",
+        "--token-a",
+        token_a,
+        "--party",
+        "NL:CPA:CPO",
+        "--json",
+    )
+    assert code == 0, err
+    assert orjson.loads(out)["state"] == "REGISTERED"
+    assert (await call("GET", hub.versions_url, cpo.hub_token)).status == 200
+    code, out, err = await run_cli("platforms", "--store", hub.settings.store, "--json")
+    (listed,) = orjson.loads(out)
+    assert listed["state"] == PlatformState.REGISTERED.value
+    assert listed["parties"] == [{"party": "NL:CPA:CPO", "status": "CONNECTED"}]
+
+
+async def test_cli_mistakes_get_clear_messages_not_tracebacks(tmp_path):
+    store = f"sqlite:///{tmp_path}/hub.db"
+    cases = [
+        (("invite", "--store", store, "--party", "NL-CPA-CPO"), "not of the form CC:PID:ROLE"),
+        (("invite", "--store", store, "--party", "NL:CPA:KING"), "role must be one of"),
+        (("invite", "--store", "postgres://x/y", "--party", "NL:CPA:CPO"), "unsupported store URL"),
+        (("invite", "--store", store), "Missing option '--party'"),
+        (("serve", "--config", str(tmp_path / "absent.yaml")), "cannot read config file"),
+    ]
+    for args, message in cases:
+        code, _, err = await run_cli(*args)
+        assert code != 0, args
+        assert message in err, (args, err)
+        assert "Traceback" not in err
+    await run_cli("invite", "--store", store, "--party", "NL:CPA:CPO")
+    code, _, err = await run_cli("invite", "--store", store, "--party", "NL:CPA:CPO", "--party", "NL:CPA:CPO")
+    assert code != 0 and "listed twice" in err
+
+
+async def test_serve_runs_the_hub_and_tells_where_it_is(tmp_path, platforms):
+    port = free_port()
+    store = f"sqlite:///{tmp_path}/hub.db"
+    environment = {**os.environ, "OCPI_HUB_PORT": str(port)}
+    process = await asyncio.create_subprocess_exec(
+        OCPI_HUB, "serve", "--store", store, stderr=asyncio.subprocess.PIPE, env=environment, cwd=tmp_path
+    )
+    try:
+        banner = ""
+        while "Stop with Ctrl+C" not in banner:
+            line = await asyncio.wait_for(process.stderr.readline(), 30)
+            assert line, "serve exited early"
+            banner += line.decode()
+        assert f"http://127.0.0.1:{port}/ocpi/versions" in banner
+        assert "ocpi-hub invite" in banner
+        cpo = await platforms([Role("NL", "CPA", "CPO")])
+        code, out, err = await run_cli(
+            "invite", "--store", store, "--port", str(port), "--party", "NL:CPA:CPO", "--json"
+        )
+        assert code == 0, err
+        invitation = orjson.loads(out)
+        for _ in range(100):
+            try:
+                answer = await cpo.register(invitation["versions_url"], invitation["token_a"])
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        assert answer.status_code == 1000
+        assert (tmp_path / "data" / "hub-secret.key").exists(), "a laptop run creates its own secret key"
+        assert oct((tmp_path / "data" / "hub-secret.key").stat().st_mode & 0o777) == "0o600"
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.wait(), 30)
+
+
+def test_settings_come_from_file_then_environment_then_flags(tmp_path):
+    from hub.config import load_settings
+
+    config = tmp_path / "hub.yaml"
+    config.write_text("port: 9000\ncountry_code: DE\nparty_id: HBX\n")
+    settings = load_settings(str(config), {"party_id": None, "host": "127.0.0.2"}, {"OCPI_HUB_PORT": "9100"})
+    assert (settings.port, settings.country_code, settings.party_id, settings.host) == (9100, "DE", "HBX", "127.0.0.2")
+    assert settings.versions_url == "http://127.0.0.2:9100/ocpi/versions"
+
+
+def test_example_config_documents_every_setting():
+    import yaml
+
+    from hub.config import FIELDS, Settings, load_settings
+
+    example = Path(__file__).parent.parent / "config.example.yaml"
+    documented = yaml.safe_load(example.read_text())
+    assert set(documented) == set(FIELDS)
+    assert load_settings(str(example), environ={}) == Settings(), "the example shows the defaults"
