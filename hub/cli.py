@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -78,16 +80,28 @@ def serve(**options: Any) -> None:
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     store_option = f"--store {settings.store} " if settings.store != Settings().store else ""
+    port_option = f"--port {settings.port} " if settings.port != Settings().port else ""
     click.echo(
         f"OCPI hub listening on http://{settings.host}:{settings.port}\n"
         f"  versions endpoint:   {settings.versions_url}\n"
         f"  store:               {settings.store.split('@')[-1]}\n"
-        f"  onboard a platform:  ocpi-hub invite {store_option}--party NL:ABC:CPO\n"
+        f"  onboard a platform:  {_own_command()} invite {store_option}{port_option}--party NL:ABC:CPO\n"
         "                       (gives the versions URL and the Token A to hand to the platform)\n"
         "Stop with Ctrl+C.",
         err=True,
     )
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+
+
+def _own_command() -> str:
+    """How the user can run this command again: `ocpi-hub` if it is on PATH, else its path."""
+    program = Path(sys.argv[0])
+    if shutil.which(program.name) == str(program.resolve()) or not program.exists():
+        return program.name
+    try:
+        return str(program.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(program)
 
 
 @main.command()
