@@ -9,8 +9,8 @@ import structlog
 from aiohttp import web
 
 from hub import credentials, hubclientinfo, versions
-from hub.config import Settings
-from hub.context import HUB_CONTEXT, HubContext
+from hub.config import Settings, redacted_store_url
+from hub.context import HUB_CONTEXT
 from hub.edge import authenticate, ocpi_edge
 from hub.envelope import HUB_ERROR, OcpiError
 from hub.registration import FUNCTIONAL_MODULES, HUB_VERSION
@@ -47,12 +47,13 @@ def _running(settings: Settings):
             app[HUB_CONTEXT] = hub
             tasks = [
                 asyncio.create_task(_every(settings.directory_refresh_seconds, hub.directory.refresh, "directory")),
+                asyncio.create_task(_every(settings.directory_resync_seconds, hub.directory.resync, "resync")),
                 asyncio.create_task(hub.liveness.run()),
             ]
             log.info(
                 "hub ready",
                 versions_url=settings.versions_url,
-                store=_redacted(settings.store),
+                store=redacted_store_url(settings.store),
                 platforms=len(hub.directory.platforms()),
             )
             try:
@@ -74,15 +75,3 @@ async def _every(seconds: float, action, name: str) -> None:
             await action()
         except Exception:
             log.exception("background task failed", task=name)
-
-
-def _redacted(url: str) -> str:
-    """A store URL without its password."""
-    if "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.rpartition('@')[2]}"
-
-
-def hub_of(app: web.Application) -> HubContext:
-    return app[HUB_CONTEXT]

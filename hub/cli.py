@@ -12,7 +12,7 @@ from typing import Any
 import click
 import orjson
 
-from hub.config import ConfigError, Settings, load_settings
+from hub.config import ConfigError, Settings, load_settings, redacted_store_url
 from hub.invitations import OnboardingError, parse_party
 from hub.logging import configure_logging
 from storage.errors import StorageError
@@ -79,12 +79,12 @@ def serve(**options: Any) -> None:
         app = create_app(settings)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
-    store_option = f"--store {settings.store} " if settings.store != Settings().store else ""
+    store_option = f"--store {redacted_store_url(settings.store)} " if settings.store != Settings().store else ""
     port_option = f"--port {settings.port} " if settings.port != Settings().port else ""
     click.echo(
         f"OCPI hub listening on http://{settings.host}:{settings.port}\n"
         f"  versions endpoint:   {settings.versions_url}\n"
-        f"  store:               {settings.store.split('@')[-1]}\n"
+        f"  store:               {redacted_store_url(settings.store)}\n"
         f"  onboard a platform:  {_own_command()} invite {store_option}{port_option}--party NL:ABC:CPO\n"
         "                       (gives the versions URL and the Token A to hand to the platform)\n"
         "Stop with Ctrl+C.",
@@ -110,19 +110,18 @@ def _own_command() -> str:
 @click.option("--name", default="", help="A name for the platform, for operators.")
 @click.option("--json", "as_json", is_flag=True, help="Print {versions_url, token_a} as JSON.")
 def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -> None:
-    """Create a Token A for one platform and the parties it may register."""
-    from hub.invitations import invite as make_invitation
-    from storage.opening import open_store
+    """Create a Token A for one platform and the parties it may register. Also tells connected platforms about the
+    new parties (HubClientInfo, status PLANNED)."""
+    from hub.invitations import invite_and_announce
+    from hub.runtime import hub_context
 
     settings = settings_from(options)
+    configure_logging(settings.log_format, "warning")
     references = parse_parties(parties)
 
     async def go():
-        store = await open_store(settings.store)
-        try:
-            return await make_invitation(store, references, name)
-        finally:
-            await store.close()
+        async with hub_context(settings) as context:
+            return await invite_and_announce(context, references, name)
 
     invitation = run(go())
     if as_json:
@@ -140,7 +139,12 @@ def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -
 @main.command()
 @common_options
 @click.option("--versions-url", required=True, help="The platform's versions endpoint.")
-@click.option("--token-a", required=True, help="The Token A the platform issued to the hub.")
+@click.option(
+    "--token-a",
+    required=True,
+    envvar="OCPI_HUB_TOKEN_A",
+    help="The Token A the platform issued to the hub (or set OCPI_HUB_TOKEN_A, which keeps it out of `ps`).",
+)
 @click.option("--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform will announce.")
 @click.option("--name", default="", help="A name for the platform, for operators.")
 @click.option(
@@ -172,6 +176,38 @@ def connect(
         click.echo(orjson.dumps({"platform_id": platform.id, "state": platform.state.value}).decode())
         return
     click.echo(f"Registered with {versions_url} as platform {platform.id}.")
+
+
+@main.command()
+@common_options
+@click.option("--platform", "platform_id", help="The platform's id (see `ocpi-hub platforms`).")
+@click.option("--party", help="Or any party CC:PID:ROLE of the platform.")
+def unregister(platform_id: str | None, party: str | None, **options: Any) -> None:
+    """End a platform's access now: void its tokens, tell it (credentials DELETE), report its parties SUSPENDED.
+    Invite it again to let it register anew."""
+    from hub.offboarding import revoke
+    from hub.runtime import hub_context
+
+    if bool(platform_id) == bool(party):
+        raise click.UsageError("name the platform with exactly one of --platform or --party")
+    settings = settings_from(options)
+    configure_logging(settings.log_format, "warning")
+
+    async def go():
+        async with hub_context(settings) as context:
+            if platform_id:
+                platform = await context.store.platforms.get(platform_id)
+            else:
+                (reference,) = parse_parties((party,))
+                platform = await context.store.platforms.find_by_party(
+                    reference.country_code, reference.party_id, reference.role
+                )
+            if platform is None:
+                raise OnboardingError(f"no platform {platform_id or 'with party ' + party}")
+            return await revoke(context, platform)
+
+    platform = run(go())
+    click.echo(f"Platform {platform.id} ({platform.name}) is unregistered; its tokens no longer work.")
 
 
 @main.command()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+import msgspec
 import structlog
 
 from hub.ocpi_client import CallFailed
@@ -35,9 +36,13 @@ def client_info_url(endpoint_url: str, party: Party) -> str:
 
 
 class ClientInfoNotifier:
+    """Pushes run in one worker per (receiver, party), which always sends the latest status it was given: a quick
+    OFFLINE then CONNECTED can never reach a receiver in the wrong order, and superseded statuses are skipped."""
+
     def __init__(self) -> None:
         self._context: HubContext | None = None
-        self._tasks: set[asyncio.Task] = set()
+        self._latest: dict[tuple[str, str], tuple[str, str, Party]] = {}
+        self._workers: dict[tuple[str, str], asyncio.Task] = {}
         self._limit = asyncio.Semaphore(MAX_CONCURRENT_PUSHES)
 
     def bind(self, context: HubContext) -> None:
@@ -54,14 +59,25 @@ class ClientInfoNotifier:
             if endpoint is None:
                 continue
             for party in parties:
-                task = asyncio.get_running_loop().create_task(self._push(receiver, endpoint.url, party))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                key = (receiver.id, party.key)
+                self._latest[key] = (receiver.id, client_info_url(endpoint.url, party), msgspec.structs.replace(party))
+                if key not in self._workers:
+                    self._workers[key] = asyncio.get_running_loop().create_task(self._work(key))
 
-    async def _push(self, receiver: Platform, endpoint_url: str, party: Party) -> None:
+    async def _work(self, key: tuple[str, str]) -> None:
+        try:
+            while key in self._latest:
+                receiver_id, url, party = self._latest.pop(key)
+                await self._push(receiver_id, url, party)
+        finally:
+            del self._workers[key]
+
+    async def _push(self, receiver_id: str, url: str, party: Party) -> None:
         context = self._context
         assert context is not None
-        url = client_info_url(endpoint_url, party)
+        receiver = context.directory.get(receiver_id)  # the latest copy: its token may have been rotated
+        if receiver is None or receiver.state is not PlatformState.REGISTERED:
+            return
         async with self._limit:
             try:
                 token = context.peer_token(receiver)
@@ -69,14 +85,14 @@ class ClientInfoNotifier:
                     return
                 reply = await context.client.call("PUT", url, token, receiver.auth_encoding, body=client_info(party))
             except (CallFailed, ValueError) as error:
-                log.warning("hubclientinfo push failed", receiver=receiver.id, party=party.key, error=str(error))
+                log.warning("hubclientinfo push failed", receiver=receiver_id, party=party.key, error=str(error))
                 return
         if reply.ok:
-            log.info("hubclientinfo pushed", receiver=receiver.id, party=party.key, status=party.status.value)
+            log.info("hubclientinfo pushed", receiver=receiver_id, party=party.key, status=party.status.value)
         else:
             log.warning(
                 "hubclientinfo push refused",
-                receiver=receiver.id,
+                receiver=receiver_id,
                 party=party.key,
                 http_status=reply.http_status,
                 status_code=reply.status_code,
@@ -85,8 +101,9 @@ class ClientInfoNotifier:
 
     async def drain(self, seconds: float = 5.0) -> None:
         """Wait for pushes in flight (at shutdown, and in tests)."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=seconds)
+        deadline = asyncio.get_running_loop().time() + seconds
+        while self._workers and asyncio.get_running_loop().time() < deadline:
+            await asyncio.wait(list(self._workers.values()), timeout=deadline - asyncio.get_running_loop().time())
 
 
 def _is_offline(platform: Platform) -> bool:

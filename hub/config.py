@@ -43,6 +43,8 @@ class Settings:
     alive_check_interval_seconds: float = 30.0
     # How often each hub process picks up changes other processes (or the CLI) wrote to the store.
     directory_refresh_seconds: float = 1.0
+    # How often each hub process re-reads every platform, in case a change slipped past the polling.
+    directory_resync_seconds: float = 30.0
     log_format: str = "console"  # console | json
     log_level: str = "info"
 
@@ -121,3 +123,11 @@ def _coerce(name: str, value: Any) -> Any:
         return kind(value)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"setting {name} must be a {kind.__name__}, got {value!r}") from error
+
+
+def redacted_store_url(url: str) -> str:
+    """A store URL fit for logs and screens: without its user and password."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"

@@ -114,8 +114,11 @@ async def _exchange(request: web.Request, caller: Caller, expected_state: Platfo
     business = {(r.country_code.upper(), r.party_id.upper(), r.role): r.business_details for r in credentials.roles}
 
     def change(current: Platform) -> Platform:
-        if current.state is not expected_state or current.token_hashes != platform.token_hashes:
-            raise ConcurrentUpdate(current.id)
+        if current.token_hashes != platform.token_hashes:
+            # Another request with the same token won the race (or the operator intervened): this token is spent.
+            if current.state is PlatformState.REGISTERED and expected_state is PlatformState.INVITED:
+                raise _not_allowed("already registered: use PUT to update credentials", REGISTERED_ALLOW)
+            raise OcpiError(CLIENT_ERROR, "these credentials were replaced while the request ran", 401)
         current.state = PlatformState.REGISTERED
         current.token_hashes = [hash_token(token)]
         current.peer_token_encrypted = context.cipher.encrypt(credentials.token)
@@ -137,7 +140,7 @@ async def _exchange(request: web.Request, caller: Caller, expected_state: Platfo
     try:
         stored = await context.update_platform(platform.id, change)
     except ConcurrentUpdate as error:
-        raise OcpiError(SERVER_ERROR, "this platform's credentials changed while the request ran; try again") from error
+        raise OcpiError(SERVER_ERROR, "the hub's store is too busy to register you now; try again") from error
     context.notifier.parties_changed(stored, _changed_parties(platform, stored))
     log.info(
         "platform registered" if expected_state is PlatformState.INVITED else "platform updated its credentials",

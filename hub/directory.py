@@ -1,7 +1,9 @@
 """The in-memory directory of platforms and their tokens: the hub authenticates every request here, without a
 database round trip. Rebuilt from storage at start-up, kept current by polling the store's change sequence (so
-writes by other hub processes or the CLI show up within `directory_refresh_seconds`), and by a store look-up when a
-token is not (yet) known here."""
+writes by other hub processes or the CLI show up within `directory_refresh_seconds`), by a store look-up when a
+token is not (yet) known here, and by a full re-read every `directory_resync_seconds`: the safety net for a write
+whose sequence number became visible only after the poll had moved past it (possible on MongoDB, where the number
+is taken before the write lands, e.g. across a fail-over)."""
 
 from __future__ import annotations
 
@@ -43,15 +45,22 @@ class Directory:
         self._gap_seen_at: float | None = None
 
     async def load(self) -> None:
-        for platform in await self._store.platforms.list_all():
+        await self.resync()
+
+    async def resync(self) -> None:
+        """Re-read every platform. Cheap enough to run every few tens of seconds even with 10,000 platforms."""
+        platforms = await self._store.platforms.list_all()
+        for platform in platforms:
             self.apply(platform)
-        self._watermark = max((p.seq for p in self._platforms.values()), default=0)
+        self._watermark = max(self._watermark, max((p.seq for p in platforms), default=0))
+        self._gap_seen_at = None
 
     def apply(self, platform: Platform) -> None:
-        """Take a platform as stored (by this process or another). Older copies than the one held are ignored."""
+        """Take a platform as stored (by this process or another). Older copies than the one held are ignored: a
+        platform's revision grows with every save, whatever order the change sequence shows them in."""
         current = self._platforms.get(platform.id)
         if current is not None:
-            if current.seq >= platform.seq:
+            if current.revision >= platform.revision:
                 return
             for token_hash in current.token_hashes:
                 self._platform_by_token_hash.pop(token_hash, None)

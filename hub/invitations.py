@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -14,6 +15,9 @@ from hub.tokens import generate_token, hash_token
 from storage.errors import ConcurrentUpdate, PartyAlreadyClaimed
 from storage.models import ConnectionStatus, Party, Platform, PlatformState
 from storage.ports import Store
+
+if TYPE_CHECKING:
+    from hub.context import HubContext
 
 PARTY_PATTERN = re.compile(r"^([A-Za-z]{2})[:*]([A-Za-z0-9]{3})[:*]([A-Za-z]+)$")
 
@@ -122,3 +126,11 @@ async def claim_parties(
         except ConcurrentUpdate:
             continue
     raise OnboardingError("the parties kept changing hands while inviting; try again")
+
+
+async def invite_and_announce(context: HubContext, parties: list[PartyRef], name: str = "") -> Invitation:
+    """Invite, and push the new PLANNED ClientInfo to the platforms that listen."""
+    invitation = await invite(context.store, parties, name)
+    context.directory.apply(invitation.platform)
+    context.notifier.parties_changed(invitation.platform, invitation.platform.parties)
+    return invitation

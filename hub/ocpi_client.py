@@ -91,13 +91,15 @@ class OcpiClient:
 
 
 def _reply(method: str, url: str, status: int, raw: bytes, encoding: AuthEncoding) -> Reply:
-    if not raw and status in (401, 403, 404, 405):
-        return Reply(status, None, None, None, encoding)
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if status >= 400:  # a proxy's or framework's error page: the HTTP status says enough
+            return Reply(status, None, None, None, encoding)
         raise CallFailed(f"{method} {url}: HTTP {status}, body is not JSON") from error
     if not isinstance(document, dict):
+        if status >= 400:
+            return Reply(status, None, None, None, encoding)
         raise CallFailed(f"{method} {url}: HTTP {status}, body is not an OCPI response envelope")
     status_code = document.get("status_code")
     if not isinstance(status_code, int):

@@ -59,7 +59,8 @@ def authorization_candidates(header: str | None) -> list[tuple[str, AuthEncoding
     decoded = _decode_base64_token(value)
     if decoded is not None and decoded != value:
         candidates.append((decoded, AuthEncoding.BASE64))
-    candidates.append((value, AuthEncoding.PLAIN))
+    if is_valid_token(value):
+        candidates.append((value, AuthEncoding.PLAIN))
     return candidates
 
 

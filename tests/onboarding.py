@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.invitations import invite, parse_party
+from hub.invitations import invite_and_announce, parse_party
 from tests.hub_server import RunningHub
 from tests.platform_sim import SimulatedPlatform
 
@@ -10,8 +10,7 @@ from tests.platform_sim import SimulatedPlatform
 async def invite_for(hub: RunningHub, platform: SimulatedPlatform, extra: tuple[str, ...] = ()) -> str:
     parties = [parse_party(f"{r.country_code}:{r.party_id}:{r.role}") for r in platform.roles]
     parties += [parse_party(text) for text in extra]
-    invitation = await invite(hub.context.store, parties)
-    await hub.context.directory.refresh()  # as the hub's own poll would within directory_refresh_seconds
+    invitation = await invite_and_announce(hub.context, parties)
     return invitation.token_a
 
 

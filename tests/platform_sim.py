@@ -39,6 +39,11 @@ def envelope(data: Any = None, status_code: int = 1000) -> web.Response:
     return web.json_response(body, dumps=lambda value: orjson.dumps(value).decode())
 
 
+def unauthorized() -> web.Response:
+    """What most web frameworks and proxies send: a text body, not an OCPI envelope."""
+    return web.Response(status=401, text="401: Unauthorized")
+
+
 class SimulatedPlatform:
     """`encoding`: how this platform reads and writes tokens (base64 as OCPI 2.2.1 asks, or plain)."""
 
@@ -57,13 +62,14 @@ class SimulatedPlatform:
         self.hub_versions_url: str | None = None
         self.client_info: dict[tuple[str, str], dict] = {}
         self.client_info_pushes: list[dict] = []
-        self.requests: list[tuple[str, str, str | None]] = []
+        self.requests: list[tuple[str, str, str | None]] = []  # every request that reached this platform
+        self.push_delays: list[float] = []  # seconds to hold each next ClientInfo PUT before answering
         self._runner: web.AppRunner | None = None
         self.pushed = asyncio.Event()
 
     # --- serving -------------------------------------------------------------------------------------------------
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(middlewares=[self._record])
         app.router.add_get("/ocpi/versions", self._versions)
         app.router.add_get("/ocpi/2.2.1", self._details)
         app.router.add_route("*", "/ocpi/2.2.1/credentials", self._credentials)
@@ -76,6 +82,11 @@ class SimulatedPlatform:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler) -> web.StreamResponse:
+        self.requests.append((request.method, request.path, self._token(request)))
+        return await handler(request)
 
     def _token(self, request: web.Request) -> str | None:
         header = request.headers.get("Authorization", "")
@@ -91,19 +102,18 @@ class SimulatedPlatform:
 
     def _authorized(self, request: web.Request) -> bool:
         token = self._token(request)
-        self.requests.append((request.method, request.path, token))
         return token is not None and token in (self.token_for_hub, self.token_a_issued)
 
     async def _versions(self, request: web.Request) -> web.StreamResponse:
         if not self._authorized(request):
-            return web.Response(status=401)
+            return unauthorized()
         if not self.versions_available:
             return web.Response(status=503, text="down for maintenance")
         return envelope([{"version": v, "url": f"{self.base}/ocpi/{v}"} for v in self.versions_offered])
 
     async def _details(self, request: web.Request) -> web.StreamResponse:
         if not self._authorized(request):
-            return web.Response(status=401)
+            return unauthorized()
         endpoints = []
         if self.credentials_endpoint:
             endpoints.append(
@@ -118,8 +128,10 @@ class SimulatedPlatform:
 
     async def _put_client_info(self, request: web.Request) -> web.StreamResponse:
         if not self._authorized(request):
-            return web.Response(status=401)
+            return unauthorized()
         body = await request.json()
+        if self.push_delays:
+            await asyncio.sleep(self.push_delays.pop(0))
         self.client_info[(request.match_info["cc"], request.match_info["pid"])] = body
         self.client_info_pushes.append(body)
         self.pushed.set()
@@ -130,7 +142,7 @@ class SimulatedPlatform:
         token = self._token(request)
         if request.method == "POST":
             if token != self.token_a_issued:
-                return web.Response(status=401)
+                return unauthorized()
             body = await request.json()
             hub_token = body["token"]
             # Like any OCPI receiver: check the hub's versions with the token it gave us before answering.

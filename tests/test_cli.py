@@ -142,3 +142,50 @@ def test_example_config_documents_every_setting():
     documented = yaml.safe_load(example.read_text())
     assert set(documented) == set(FIELDS)
     assert load_settings(str(example), environ={}) == Settings(), "the example shows the defaults"
+
+
+async def test_operator_unregisters_a_platform_from_the_cli(hub, platforms):
+    from tests.onboarding import onboard
+
+    emsp = await platforms([Role("DE", "EMA", "EMSP")])
+    await onboard(hub, emsp)
+    cpo = await platforms([Role("NL", "CPA", "CPO")])
+    await onboard(hub, cpo)
+    token_b = cpo.token_for_hub
+    code, out, err = await run_cli("unregister", "--store", hub.settings.store, "--party", "nl:cpa:cpo")
+    assert code == 0, err
+    assert "is unregistered" in out
+    assert ("DELETE", "/ocpi/2.2.1/credentials", token_b) in cpo.requests, "the platform was told"
+    assert emsp.client_info[("NL", "CPA")]["status"] == "SUSPENDED"
+    for _ in range(50):  # the running hub picks the change up within directory_refresh_seconds
+        if (await call("GET", hub.versions_url, cpo.hub_token)).status == 401:
+            break
+        await asyncio.sleep(0.05)
+    assert (await call("GET", hub.versions_url, cpo.hub_token)).status == 401
+    code, _, err = await run_cli("unregister", "--store", hub.settings.store, "--platform", "nope")
+    assert code != 0 and "no platform nope" in err
+
+
+async def test_serve_never_shows_the_store_password(tmp_path):
+    process = await asyncio.create_subprocess_exec(
+        OCPI_HUB,
+        "serve",
+        "--store",
+        "mongodb://hubuser:S3cretPw@127.0.0.1:9/ocpi",
+        "--port",
+        str(free_port()),
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY},
+        cwd=tmp_path,
+    )
+    try:
+        banner = b""
+        while b"Stop with Ctrl+C" not in banner:
+            line = await asyncio.wait_for(process.stderr.readline(), 30)
+            assert line, banner
+            banner += line
+        assert b"S3cretPw" not in banner and b"hubuser" not in banner
+        assert b"mongodb://***@127.0.0.1:9/ocpi" in banner
+    finally:
+        process.kill()
+        await process.wait()

@@ -122,9 +122,11 @@ async def test_failed_put_keeps_the_old_credentials(hub, platforms):
     cpo = await platforms([CPO])
     await onboard(hub, cpo)
     token_c = cpo.hub_token
+    (before,) = await hub.context.store.platforms.list_all()
     answer = await call("PUT", f"{hub.url}/ocpi/2.2.1/credentials", token_c, cpo.credentials("not-known-to-cpo"))
     assert (answer.status, answer.status_code) == (200, 3001)
     assert (await call("GET", hub.versions_url, token_c)).status == 200
+    assert await hub.context.store.platforms.list_all() == [before], "nothing stored: old tokens, URL, endpoints"
 
 
 async def test_delete_unregisters_and_voids_the_token(hub, platforms):
@@ -233,3 +235,21 @@ async def test_plain_token_platform_is_answered_in_kind(hub, platforms):
     (stored,) = hub.context.directory.registered_platforms()
     assert stored.auth_encoding.value == "plain"
     assert (await call("GET", hub.versions_url, legacy.hub_token, encoding="plain")).status == 200
+
+
+async def test_simultaneous_posts_with_one_token_a_register_once_and_the_others_get_405(hub, platforms):
+    import asyncio
+
+    cpo = await platforms([CPO])
+    token_a = await invite_for(hub, cpo)
+    cpo.token_for_hub = secrets.token_urlsafe(16)
+    answers = await asyncio.gather(
+        *(call("POST", f"{hub.url}/ocpi/2.2.1/credentials", token_a, cpo.credentials()) for _ in range(4))
+    )
+    outcomes = sorted((a.status, a.status_code) for a in answers)
+    assert outcomes[0] == (200, 1000)
+    assert all(outcome in ((405, 2000), (401, 2000)) for outcome in outcomes[1:]), outcomes
+    (stored,) = await hub.context.store.platforms.list_all()
+    assert stored.state is PlatformState.REGISTERED and len(stored.token_hashes) == 1
+    winner = next(a for a in answers if a.status_code == 1000)
+    assert stored.token_hashes == [hash_token(winner.data["token"])]

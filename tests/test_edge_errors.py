@@ -132,3 +132,30 @@ async def test_a_bug_becomes_a_500_envelope_not_a_stack_trace(hub, platforms, mo
     answer = await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)
     assert_envelope(answer, 500, 3000)
     assert "boom" not in answer.body["status_message"]
+
+
+async def test_non_ascii_bytes_in_the_authorization_header_are_a_401_envelope(hub, platforms):
+    import asyncio
+
+    cpo = await platforms([CPO])
+    await onboard(hub, cpo)
+    reader, writer = await asyncio.open_connection("127.0.0.1", hub.settings.port)
+    writer.write(
+        b"GET /ocpi/versions HTTP/1.1\r\nHost: hub\r\nAuthorization: Token \xff\xfe\xc3\r\n"
+        b"X-Request-ID: r1\r\nConnection: close\r\n\r\n"
+    )
+    await writer.drain()
+    response = await reader.read()
+    writer.close()
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 401"), head
+    assert b"X-Request-ID: r1" in head
+    assert orjson.loads(body)["status_code"] == 2000
+
+
+async def test_out_of_range_dates_are_2001(hub, platforms):
+    cpo = await platforms([CPO])
+    await onboard(hub, cpo)
+    for value in ("9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "2026-13-01T00:00:00Z"):
+        answer = await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo?date_from={value}", cpo.hub_token)
+        assert_envelope(answer, 200, 2001)

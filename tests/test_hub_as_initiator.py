@@ -58,3 +58,12 @@ async def test_unexpected_parties_are_refused_and_the_registration_withdrawn(hub
     )
     assert platform.state is PlatformState.REGISTERED
     assert [p.id for p in await hub.context.store.platforms.list_all()] == [stored.id]
+
+
+async def test_a_plain_token_platform_is_found_by_trying_the_other_encoding(hub, platforms):
+    legacy = await platforms([CPO], encoding="plain")  # answers a Base64 token with a text 401
+    token_a = legacy.issue_token_a()
+    platform = await connect(hub.context, f"{legacy.base}/ocpi/versions", token_a, [parse_party("NL:CPA:CPO")])
+    assert platform.state is PlatformState.REGISTERED
+    assert platform.auth_encoding.value == "plain"
+    assert (await call("GET", hub.versions_url, legacy.hub_token, encoding="plain")).status == 200

@@ -26,7 +26,8 @@ async def test_registration_is_pushed_to_every_other_platform(hub, platforms):
     await hub.context.notifier.drain()
 
     assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
-    (pushed,) = emsp.client_info_pushes
+    assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED"], "invited, then registered"
+    pushed = emsp.client_info_pushes[-1]
     assert pushed["role"] == "CPO" and pushed["party_id"] == "CPA" and pushed["country_code"] == "NL"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", pushed["last_updated"])
     assert cpo.client_info == {}, "no push to the platform about its own parties"
@@ -40,7 +41,7 @@ async def test_no_push_to_platforms_without_a_hubclientinfo_receiver(hub, platfo
     cpo = await platforms([CPO])
     await onboard(hub, cpo)
     await hub.context.notifier.drain()
-    assert not [r for r in quiet.requests if r[0] == "PUT"]
+    assert [path for method, path, token in quiet.requests] == ["/ocpi/versions", "/ocpi/2.2.1"], "callbacks only"
 
 
 async def test_unregistration_is_pushed_as_suspended(hub, platforms):
@@ -79,7 +80,7 @@ async def test_offline_and_back_is_pushed(store_url, platforms):
         await hub.context.liveness.check_once()
         await hub.context.notifier.drain()
         assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
-        assert [p["status"] for p in emsp.client_info_pushes] == ["CONNECTED", "OFFLINE", "CONNECTED"]
+        assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED", "OFFLINE", "CONNECTED"]
     finally:
         await hub.stop()
 
@@ -131,8 +132,9 @@ async def test_get_lists_the_other_parties_with_their_status(hub, platforms):
 async def test_get_paginates_and_filters_by_date(hub, platforms):
     cpo = await platforms([CPO])
     await onboard(hub, cpo)
-    for index in range(7):
-        await invite_for(hub, await platforms([Role("FR", f"P{index:02d}", "CPO")]))
+    invited = ["P05", "P01", "P06", "P00", "P03", "P02", "P04"]  # in this order, not alphabetical
+    for party_id in invited:
+        await invite_for(hub, await platforms([Role("FR", party_id, "CPO")]))
     url = f"{hub.url}/ocpi/2.2.1/hubclientinfo?limit=3"
     seen, pages = [], 0
     while url:
@@ -144,7 +146,7 @@ async def test_get_paginates_and_filters_by_date(hub, platforms):
         link = answer.headers.get("Link")
         url = re.fullmatch(r'<([^>]+)>; rel="next"', link).group(1) if link else None
     assert pages == 3
-    assert seen == sorted(seen) == [f"P{i:02d}" for i in range(7)], "stable order, oldest first, no repeats"
+    assert seen == invited, "stable order, oldest first, no repeats"
 
     everything = (await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)).data
     middle = everything[3]["last_updated"]
@@ -163,3 +165,45 @@ async def test_get_rejects_bad_pagination_parameters(hub, platforms):
         answer = await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo?{query}", cpo.hub_token)
         assert (answer.status, answer.status_code) == (200, 2001), query
         assert query.split("=")[0] in answer.body["status_message"]
+
+
+async def test_a_quick_offline_then_connected_reaches_receivers_in_order(store_url, platforms):
+    hub = await start_hub(hub_settings(store_url, alive_check_after_seconds=0.0))
+    try:
+        emsp = await platforms(EMSP_ROLES)
+        await onboard(hub, emsp)
+        cpo = await platforms([CPO])
+        await onboard(hub, cpo)
+        await hub.context.notifier.drain()
+        emsp.push_delays = [0.3]  # the eMSP is slow to take the OFFLINE push
+
+        cpo.versions_available = False
+        await hub.context.liveness.check_once()  # OFFLINE, pushed (slowly)
+        cpo.versions_available = True
+        await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)  # back: CONNECTED
+        for _ in range(100):
+            await hub.context.notifier.drain()
+            if emsp.client_info_pushes[-1]["status"] == "CONNECTED" and not emsp.push_delays:
+                break
+            await asyncio.sleep(0.02)
+
+        assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED", "OFFLINE", "CONNECTED"]
+        assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
+    finally:
+        await hub.stop()
+
+
+async def test_an_invitation_is_pushed_as_planned_and_a_new_invitation_after_unregistering_too(hub, platforms):
+    emsp = await platforms(EMSP_ROLES)
+    await onboard(hub, emsp)
+    cpo = await platforms([CPO])
+    await onboard(hub, cpo)
+    await call("DELETE", f"{hub.url}/ocpi/2.2.1/credentials", cpo.hub_token)
+    await hub.context.notifier.drain()
+    assert statuses(emsp) == {("NL", "CPA"): "SUSPENDED"}
+
+    await invite_for(hub, cpo)
+    await hub.context.notifier.drain()
+    assert statuses(emsp) == {("NL", "CPA"): "PLANNED"}
+    listing = await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", emsp.hub_token)
+    assert [(c["party_id"], c["status"]) for c in listing.data] == [("CPA", "PLANNED")]
