@@ -1,0 +1,209 @@
+"""The routing decision: pure, no I/O. Follows OCPI 2.2.1 Message Routing (transport_and_format.asciidoc).
+
+- TO names a party: directed request, forwarded with TO/FROM unchanged.
+- TO is the hub: a push of locations, tariffs or tokens is a broadcast; a GET of a list is GET All via the hub.
+- No TO: open routing, by what the request says (checklist §3.6); pushes of locations, tariffs and tokens are
+  broadcasts, list GETs of them are GET All via the hub.
+Nothing passes between two parties without an active agreement covering the module, unless the policy is open."""
+
+from __future__ import annotations
+
+from routing.decision import Broadcast, Decision, Facts, Forward, GetAll, Lookup, Reject
+from routing.model import (
+    BROADCAST_MODULES,
+    BROADCAST_RECIPIENT_ROLES,
+    CPO_INTERFACE,
+    SENDER,
+    AgreementBook,
+    PartyEntry,
+    PartyId,
+    RoutingDirectory,
+    Status,
+)
+from routing.request import RoutingRequest
+
+LOCATION_COMMANDS = ("START_SESSION", "RESERVE_NOW", "UNLOCK_CONNECTOR")
+
+
+def target_is_cpo(module: str, interface: str) -> bool:
+    """A request to the hub's interface X goes to the receiver's interface X; is that receiver a CPO?"""
+    return CPO_INTERFACE[module] == interface
+
+
+def _fits(entry: PartyEntry, cpo_side: bool) -> bool:
+    return entry.role == "CPO" if cpo_side else entry.role not in ("CPO", "HUB")
+
+
+def lookup_needed(request: RoutingRequest) -> Lookup | None:
+    """The storage facts open routing needs for this request, if any (only without TO headers)."""
+    if request.to is not None:
+        return None
+    keys, module = request.keys, request.module
+    if module == "tokens" and keys.token_uid:
+        return Lookup("owners", "tokens", keys.token_uid)
+    if module == "commands" and keys.command in LOCATION_COMMANDS and keys.location_id:
+        return Lookup("owners", "locations", keys.location_id)
+    if module == "commands" and keys.command == "CANCEL_RESERVATION" and keys.reservation_id:
+        return Lookup("hint", "reservation", keys.reservation_id)
+    if keys.session_id and (
+        module in ("chargingprofiles", "commands")
+        or (module == "sessions" and not (request.method == "PUT" and keys.cdr_token_party))
+    ):
+        return Lookup("hint", "session", keys.session_id)
+    if module in ("locations", "tariffs") and request.interface == SENDER and keys.object_id:
+        return Lookup("owners", module, keys.object_id)
+    return None
+
+
+def decide(
+    request: RoutingRequest,
+    directory: RoutingDirectory,
+    agreements: AgreementBook,
+    hub: PartyId,
+    facts: Facts | None = None,
+) -> Decision:
+    cpo_target = target_is_cpo(request.module, request.interface)
+    sender = _sender(request, directory, cpo_side=not cpo_target)
+    if isinstance(sender, Reject):
+        return sender
+    if request.to == hub:
+        return _to_hub(request, sender, directory, agreements)
+    if request.to is not None:
+        return _directed(request, sender, request.to, directory, agreements, set_to_headers=False)
+    return _open(request, sender, directory, agreements, facts or Facts())
+
+
+def _sender(request: RoutingRequest, directory: RoutingDirectory, cpo_side: bool) -> PartyEntry | Reject:
+    own = directory.of_platform(request.platform_id)
+    if request.from_ is not None:
+        named = [p for p in own if p.id == request.from_]
+        if not named:
+            return Reject(Status.NOT_YOUR_PARTY, f"OCPI-from {request.from_} is not a party of your platform")
+        return next((p for p in named if _fits(p, cpo_side)), named[0])
+    fitting = [p for p in own if _fits(p, cpo_side)]
+    if len({p.id for p in fitting}) == 1:
+        return fitting[0]
+    side = "CPO" if cpo_side else "non-CPO"
+    return Reject(
+        Status.INVALID_PARAMETERS,
+        f"send OCPI-from-country-code and OCPI-from-party-id: your platform hosts {len(fitting)} {side} parties "
+        f"that could send this {request.module} request",
+    )
+
+
+def _to_hub(request: RoutingRequest, sender: PartyEntry, directory, agreements) -> Decision:
+    if request.method == "GET":
+        if request.interface == SENDER and request.module in BROADCAST_MODULES and not request.segments:
+            return _get_all(request, sender, directory, agreements)
+        return Reject(
+            Status.UNKNOWN_RECEIVER,
+            "with OCPI-to = the hub, GET is GET All (the list of locations, tariffs or tokens); address one object's "
+            "owner with its own OCPI-to",
+        )
+    if request.method == "DELETE":
+        return Reject(Status.BROADCAST_REFUSED, "DELETE is never broadcast; address the receiving party")
+    return _broadcast(request, sender, directory, agreements)
+
+
+def _broadcast(request: RoutingRequest, sender: PartyEntry, directory, agreements) -> Decision:
+    if request.module not in BROADCAST_MODULES or request.interface == SENDER:
+        return Reject(
+            Status.BROADCAST_REFUSED,
+            f"broadcast is only for data meant for everyone (locations, tariffs, tokens), not {request.module}",
+        )
+    roles = BROADCAST_RECIPIENT_ROLES.get(sender.role, ())
+    cpo_target = target_is_cpo(request.module, request.interface)
+    recipients = []
+    for party in directory.parties:
+        if party.role not in roles or not _fits(party, cpo_target) or not party.connected:
+            continue
+        if party.platform_id == sender.platform_id:
+            continue
+        if not agreements.allows(sender.key, party.key, request.module):
+            continue
+        url = directory.endpoint(party.platform_id, request.module, request.interface)
+        if url is not None:
+            recipients.append((party, join(url, request.path)))
+    return Broadcast(sender, tuple(recipients))
+
+
+def _get_all(request: RoutingRequest, sender: PartyEntry, directory: RoutingDirectory, agreements) -> Decision:
+    cpo_owner = target_is_cpo(request.module, request.interface)
+    owners = sorted(
+        {
+            party.id
+            for party in directory.parties
+            if _fits(party, cpo_owner) and agreements.allows(sender.key, party.key, request.module)
+        }
+    )
+    return GetAll(sender, request.module, tuple(owners))
+
+
+def _directed(
+    request: RoutingRequest,
+    sender: PartyEntry,
+    to: PartyId,
+    directory: RoutingDirectory,
+    agreements: AgreementBook,
+    set_to_headers: bool,
+) -> Decision:
+    known = directory.by_id(to)
+    if not known:
+        return Reject(Status.UNKNOWN_RECEIVER, f"unknown receiver {to}")
+    cpo_target = target_is_cpo(request.module, request.interface)
+    fitting = [p for p in known if _fits(p, cpo_target)]
+    if not fitting:
+        wanted = "CPO" if cpo_target else "eMSP (or other non-CPO)"
+        return Reject(Status.UNKNOWN_RECEIVER, f"{to} has no {wanted} role to receive {request.module} requests")
+    allowed = [p for p in fitting if agreements.allows(sender.key, p.key, request.module)]
+    if not allowed:
+        return Reject(Status.NO_AGREEMENT, f"no active agreement between {sender.key} and {to} for {request.module}")
+    target = next((p for p in allowed if p.connected), allowed[0])
+    if not target.connected:
+        return Reject(Status.NOT_CONNECTED, f"receiver {to} is not connected to the hub")
+    url = directory.endpoint(target.platform_id, request.module, request.interface)
+    if url is None:
+        return Reject(
+            Status.NO_SUCH_INTERFACE,
+            f"receiver {to} does not implement the {request.module} {request.interface.lower()} interface",
+        )
+    return Forward(sender, target, join(url, request.path), set_to_headers)
+
+
+def _open(request: RoutingRequest, sender: PartyEntry, directory, agreements, facts: Facts) -> Decision:
+    module = request.module
+    if module in BROADCAST_MODULES and request.is_push and request.interface != SENDER:
+        return _broadcast(request, sender, directory, agreements)
+    if request.method == "GET" and request.interface == SENDER and not request.segments:
+        if module in BROADCAST_MODULES:
+            return _get_all(request, sender, directory, agreements)
+        return Reject(Status.UNKNOWN_RECEIVER, f"a {module} list comes from one owner: send OCPI-to-* to name it")
+    target = _open_target(request, sender, facts)
+    if target is None:
+        return Reject(
+            Status.UNKNOWN_RECEIVER,
+            f"cannot tell who this {module} request is for; send OCPI-to-country-code and OCPI-to-party-id",
+        )
+    return _directed(request, sender, target, directory, agreements, set_to_headers=True)
+
+
+def _open_target(request: RoutingRequest, sender: PartyEntry, facts: Facts) -> PartyId | None:
+    module, keys = request.module, request.keys
+    if module in ("sessions", "cdrs") and keys.cdr_token_party and request.method in ("PUT", "POST"):
+        return keys.cdr_token_party
+    if facts.hint_cpo is not None:
+        wanted = facts.hint_cpo if target_is_cpo(module, request.interface) else facts.hint_emsp
+        if wanted is not None and sender.key in (facts.hint_cpo, facts.hint_emsp):
+            country_code, party_id, _ = wanted.split(":")
+            return PartyId(country_code, party_id)
+        return None
+    if len(facts.owners) == 1:
+        return facts.owners[0]
+    return None
+
+
+def join(base_url: str, path: str) -> str:
+    """An endpoint URL plus a path suffix, whether or not the endpoint ends with a slash."""
+    if not path:
+        return base_url
+    return base_url.rstrip("/") + "/" + path.lstrip("/")

@@ -1,0 +1,119 @@
+"""The plain data the routing core decides on: who is on the hub, what they agreed, what was asked."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+FUNCTIONAL_MODULES = ("cdrs", "chargingprofiles", "commands", "locations", "sessions", "tariffs", "tokens")
+BROADCAST_MODULES = ("locations", "tariffs", "tokens")
+SENDER, RECEIVER = "SENDER", "RECEIVER"
+
+# The interface a CPO implements in each module; the other side (eMSP, NSP, SCSP, OTHER, NAP) implements the other.
+CPO_INTERFACE = {
+    "locations": SENDER,
+    "sessions": SENDER,
+    "cdrs": SENDER,
+    "tariffs": SENDER,
+    "tokens": RECEIVER,
+    "commands": RECEIVER,
+    "chargingprofiles": RECEIVER,
+}
+
+# Who receives a broadcast, by the broadcaster's role (OCPI 2.2.1 Broadcast Push; NAP and SCSP are our choice:
+# a NAP receives what a CPO publishes, an SCSP receives no broadcasts).
+BROADCAST_RECIPIENT_ROLES = {
+    "CPO": ("EMSP", "NSP", "OTHER", "NAP"),
+    "EMSP": ("CPO",),
+    "OTHER": ("CPO",),
+    "NSP": ("CPO",),
+}
+
+
+class Status(enum.IntEnum):
+    """OCPI status codes the routing core answers with, including the hub's own (documented in docs/routing.md)."""
+
+    INVALID_PARAMETERS = 2001
+    NOT_YOUR_PARTY = 2901  # OCPI-from names a party the calling platform does not host
+    BROADCAST_REFUSED = 2902  # broadcast (TO = hub) of a module that is not meant for everyone
+    HUB_ERROR = 4000
+    UNKNOWN_RECEIVER = 4001
+    TIMEOUT = 4002
+    NOT_CONNECTED = 4003
+    NO_SUCH_INTERFACE = 4901  # the receiver does not implement this module's interface
+    NO_AGREEMENT = 4902  # the two parties have no active agreement covering this module
+    UNKNOWN_CALLBACK = 4903  # a hub callback URL that is unknown, expired, or not yours to call
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class PartyId:
+    """A party as routing headers name it: country code and party id, no role. Always upper case."""
+
+    country_code: str
+    party_id: str
+
+    @classmethod
+    def of(cls, country_code: str, party_id: str) -> PartyId:
+        return cls(country_code.upper(), party_id.upper())
+
+    def __str__(self) -> str:
+        return f"{self.country_code}:{self.party_id}"
+
+
+@dataclasses.dataclass(frozen=True)
+class PartyEntry:
+    """A party on the hub, as routing needs it."""
+
+    country_code: str
+    party_id: str
+    role: str
+    platform_id: str
+    connected: bool  # the party is CONNECTED and its platform REGISTERED
+
+    @property
+    def id(self) -> PartyId:
+        return PartyId(self.country_code, self.party_id)
+
+    @property
+    def key(self) -> str:
+        return f"{self.country_code}:{self.party_id}:{self.role}"
+
+
+@dataclasses.dataclass(frozen=True)
+class RoutingDirectory:
+    """Everyone on the hub: parties by id, and each platform's endpoints by (module, interface)."""
+
+    parties: tuple[PartyEntry, ...]
+    endpoints: dict[str, dict[tuple[str, str], str]]  # platform id -> (module, interface) -> URL
+
+    def by_id(self, party: PartyId) -> list[PartyEntry]:
+        return [p for p in self.parties if p.country_code == party.country_code and p.party_id == party.party_id]
+
+    def of_platform(self, platform_id: str) -> list[PartyEntry]:
+        return [p for p in self.parties if p.platform_id == platform_id]
+
+    def endpoint(self, platform_id: str, module: str, interface: str) -> str | None:
+        return self.endpoints.get(platform_id, {}).get((module, interface))
+
+
+@dataclasses.dataclass(frozen=True)
+class AgreementBook:
+    """Which party pairs may exchange which modules. `open_policy`: everyone may exchange everything."""
+
+    active: frozenset[tuple[str, str, str]]  # (party key, party key, module), both orders present
+    open_policy: bool = False
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, str, list[str]]], open_policy: bool = False) -> AgreementBook:
+        active = set()
+        for party_a, party_b, modules in pairs:
+            for module in modules:
+                active.add((party_a, party_b, module))
+                active.add((party_b, party_a, module))
+        return cls(frozenset(active), open_policy)
+
+    def allows(self, party_a: str, party_b: str, module: str) -> bool:
+        return self.open_policy or (party_a, party_b, module) in self.active
+
+    def partners(self, party: str, module: str | None = None) -> set[str]:
+        return {b for a, b, m in self.active if a == party and (module is None or m == module)}
