@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 import structlog
 from aiohttp import web
 
 from hub import credentials, hubclientinfo, versions
+from hub.callbacks import call_back
 from hub.config import Settings, redacted_store_url
 from hub.context import HUB_CONTEXT
-from hub.edge import authenticate, ocpi_edge
-from hub.envelope import HUB_ERROR, OcpiError
+from hub.edge import ocpi_edge
+from hub.functional import route
+from hub.hub_urls import CALLBACK_PATH
 from hub.registration import FUNCTIONAL_MODULES, HUB_VERSION
 from hub.runtime import hub_context
 
@@ -30,15 +33,10 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_route("DELETE", f"{root}/credentials", credentials.delete_credentials)
     app.router.add_get(f"{root}/hubclientinfo", hubclientinfo.get_client_info)
     modules = "|".join(FUNCTIONAL_MODULES)
-    app.router.add_route("*", root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/.*)?}", not_routed)
+    app.router.add_route("*", root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/.*)?}", route)
+    app.router.add_route("*", CALLBACK_PATH + "/{mapping_id}", call_back)
     app.cleanup_ctx.append(_running(settings))
     return app
-
-
-async def not_routed(request: web.Request) -> web.Response:
-    """Functional modules are advertised (platforms store the URLs at registration) but not routed by this release."""
-    await authenticate(request)
-    raise OcpiError(HUB_ERROR, f"routing of {request.match_info['module']} is not available on this hub yet")
 
 
 def _running(settings: Settings):
@@ -49,6 +47,11 @@ def _running(settings: Settings):
                 asyncio.create_task(_every(settings.directory_refresh_seconds, hub.directory.refresh, "directory")),
                 asyncio.create_task(_every(settings.directory_resync_seconds, hub.directory.resync, "resync")),
                 asyncio.create_task(hub.liveness.run()),
+                asyncio.create_task(
+                    _every(settings.directory_refresh_seconds, hub.routing.refresh_agreements, "agreements")
+                ),
+                asyncio.create_task(hub.messages.run()),
+                asyncio.create_task(_every(3600, _purge_expired(hub), "purge")),
             ]
             log.info(
                 "hub ready",
@@ -75,3 +78,14 @@ async def _every(seconds: float, action, name: str) -> None:
             await action()
         except Exception:
             log.exception("background task failed", task=name)
+
+
+def _purge_expired(hub):
+    async def purge() -> None:
+        now = time.time()
+        callbacks = await hub.store.callbacks.purge_expired(now)
+        hints = await hub.store.hints.purge_expired(now)
+        if callbacks or hints:
+            log.info("expired hub URLs and routing hints purged", callbacks=callbacks, hints=hints)
+
+    return purge

@@ -11,6 +11,7 @@ import msgspec
 import structlog
 
 from hub.ocpi_client import CallFailed
+from hub.routing_view import visibility
 from storage.models import ConnectionStatus, Party, Platform, PlatformState
 
 if TYPE_CHECKING:
@@ -58,7 +59,10 @@ class ClientInfoNotifier:
             endpoint = receiver.endpoint("hubclientinfo", "RECEIVER")
             if endpoint is None:
                 continue
+            visible = visibility(self._context.routing.agreements, receiver)
             for party in parties:
+                if not visible(party):
+                    continue
                 key = (receiver.id, party.key)
                 self._latest[key] = (receiver.id, client_info_url(endpoint.url, party), msgspec.structs.replace(party))
                 if key not in self._workers:

@@ -45,6 +45,23 @@ class Settings:
     directory_refresh_seconds: float = 1.0
     # How often each hub process re-reads every platform, in case a change slipped past the polling.
     directory_resync_seconds: float = 30.0
+    # Routing. agreements: nothing passes between two parties without an active agreement covering the module;
+    # open: everything passes (for a closed group of platforms, or for trying the hub out).
+    routing_policy: str = "agreements"
+    # Time limit for a forwarded request; real-time authorization sits in a driver's wait, so it has its own.
+    forward_timeout_seconds: float = 30.0
+    authorize_timeout_seconds: float = 5.0
+    # HTTP status sent with the hub's own 4xxx errors (OCPI leaves it open; the request reached the OCPI layer).
+    hub_error_http_status: int = 200
+    # How long the hub URLs it hands out in place of platforms' own URLs stay valid.
+    command_result_ttl_seconds: float = 900.0  # a RESERVE_NOW's stays until its expiry_date, plus this
+    cdr_location_ttl_days: float = 400.0
+    page_link_ttl_seconds: float = 3600.0
+    # How long open routing remembers which CPO and eMSP a session is between (for STOP_SESSION, PATCH, profiles).
+    session_hint_ttl_days: float = 14.0
+    # Message log: records are written in batches off the request path, and kept this long.
+    message_log_retention_days: float = 30.0
+    message_log_flush_seconds: float = 0.5
     log_format: str = "console"  # console | json
     log_level: str = "info"
 

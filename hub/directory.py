@@ -43,6 +43,7 @@ class Directory:
         self._platform_by_token_hash: dict[str, str] = {}
         self._watermark = 0
         self._gap_seen_at: float | None = None
+        self.generation = 0  # grows with every change applied; views built from the directory compare it
 
     async def load(self) -> None:
         await self.resync()
@@ -67,6 +68,7 @@ class Directory:
         self._platforms[platform.id] = platform
         for token_hash in platform.token_hashes:
             self._platform_by_token_hash[token_hash] = platform.id
+        self.generation += 1
 
     async def refresh(self) -> None:
         changed = await self._store.platforms.changed_since(self._watermark)

@@ -9,6 +9,7 @@ from hub.context import HUB_CONTEXT
 from hub.edge import authenticate
 from hub.envelope import ocpi_response
 from hub.pagination import page_headers, read_page
+from hub.routing_view import visibility
 from storage.models import PlatformState
 
 MAX_PAGE_SIZE = 500
@@ -18,12 +19,13 @@ async def get_client_info(request: web.Request) -> web.Response:
     caller = await authenticate(request)
     context = request.app[HUB_CONTEXT]
     page = read_page(request, MAX_PAGE_SIZE)
+    visible = visibility(context.routing.agreements, caller.platform)
     listed = [
         (party.last_updated, platform.seq, party.key, party)
         for platform in context.directory.platforms()
         if platform.id != caller.platform.id and platform.state is not PlatformState.CONNECTING
         for party in platform.parties
-        if party.last_updated and page.admits(party.last_updated)
+        if party.last_updated and visible(party) and page.admits(party.last_updated)
     ]
     # Stable order across pages: oldest change first; equal times in the order the store took the changes.
     listed.sort(key=lambda entry: entry[:3])

@@ -42,6 +42,10 @@ class OcpiClient:
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
 
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        return self._session
+
     async def call(
         self,
         method: str,

@@ -12,7 +12,10 @@ from hub.config import Settings
 from hub.context import HubContext
 from hub.directory import Directory
 from hub.liveness import LivenessMonitor
+from hub.message_log import MessageRecorder
 from hub.ocpi_client import OcpiClient
+from hub.routing_view import RoutingView
+from routing.model import PartyId
 from storage.opening import open_store
 
 
@@ -33,12 +36,19 @@ async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
                 cipher=cipher,
                 notifier=ClientInfoNotifier(),
                 liveness=LivenessMonitor(settings.alive_check_after_seconds, settings.alive_check_interval_seconds),
+                routing=RoutingView(directory, store, open_policy=settings.routing_policy == "open"),
+                messages=MessageRecorder(
+                    store, settings.message_log_flush_seconds, settings.message_log_retention_days
+                ),
+                hub_party=PartyId.of(settings.country_code, settings.party_id),
             )
+            await context.routing.refresh_agreements(force=True)
             context.notifier.bind(context)
             context.liveness.bind(context)
             try:
                 yield context
             finally:
-                await context.notifier.drain()
+                await context.drain()
+                await context.messages.flush()
     finally:
         await store.close()

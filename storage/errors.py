@@ -19,3 +19,11 @@ class ConcurrentUpdate(StorageError):
 
 class NotFound(StorageError):
     """No such record."""
+
+
+class AgreementExists(StorageError):
+    """The two parties already have an agreement; change that one instead."""
+
+    def __init__(self, existing_id: str) -> None:
+        self.existing_id = existing_id
+        super().__init__(f"these parties already have agreement {existing_id}")

@@ -98,3 +98,87 @@ def platform_to_document(platform: Platform) -> dict[str, Any]:
 def platform_from_document(document: dict[str, Any]) -> Platform:
     fields = {key: value for key, value in document.items() if key not in ("_id", "party_keys")}
     return msgspec.convert(fields, Platform)
+
+
+# --- routing: agreements, callback mappings, routing hints, broadcast objects, message log ---------------------------
+
+
+class AgreementState(enum.StrEnum):
+    PROPOSED = "PROPOSED"  # recorded, routes nothing yet
+    ACTIVE = "ACTIVE"  # the two parties may exchange the agreement's modules
+    SUSPENDED = "SUSPENDED"  # temporarily routes nothing
+
+
+class Agreement(msgspec.Struct, kw_only=True):
+    """Two parties (party keys `CC:PID:ROLE`, stored in sorted order) may exchange these modules while ACTIVE."""
+
+    id: str
+    party_a: str
+    party_b: str
+    modules: list[str]
+    state: AgreementState = AgreementState.ACTIVE
+    created_at: str = ""
+    updated_at: str = ""
+    revision: int = 0
+
+
+class CallbackMapping(msgspec.Struct, kw_only=True):
+    """A hub URL handed out in place of a platform's own URL (command `response_url`, CDR `Location`, pagination
+    `Link`): who may call it, and where it leads."""
+
+    id: str
+    kind: str  # response_url | location | link
+    target_url: str  # the original URL, on the platform that will receive the call
+    caller_platform_id: str  # the only platform allowed to call the hub URL
+    recipient_platform_id: str  # the platform that owns target_url
+    module: str
+    from_party: str  # `CC:PID` to put in OCPI-from-* when forwarding (the caller's party)
+    to_party: str  # `CC:PID` to put in OCPI-to-* (the recipient's party)
+    expires_at: float  # Unix time
+    created_at: float = 0.0
+
+
+class RoutingHint(msgspec.Struct, kw_only=True):
+    """What open routing learns from traffic: which CPO and eMSP a session or reservation is between."""
+
+    kind: str  # session | reservation
+    key: str  # `CC:PID:<id>` of the owning CPO plus the object id, or just the id (see routing.open_routing)
+    cpo: str  # party key `CC:PID:ROLE`
+    emsp: str  # party key `CC:PID:ROLE`
+    expires_at: float
+
+
+class StoredObject(msgspec.Struct, kw_only=True):
+    """The latest broadcast copy of a location, tariff or token, kept to answer GET All via the hub."""
+
+    module: str  # locations | tariffs | tokens
+    country_code: str  # the owner's, upper case
+    party_id: str
+    object_id: str  # location id, tariff id, token uid
+    last_updated: str  # as the owner sent it, never changed by the hub
+    sort_key: str  # last_updated normalised to UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`, for filters and order
+    body: bytes  # the object as JSON
+
+
+class MessageRecord(msgspec.Struct, kw_only=True):
+    """One routed message: no bodies, no tokens."""
+
+    at: float  # Unix time the hub received it
+    request_id: str
+    correlation_id: str
+    platform_id: str  # the platform that sent it
+    from_party: str  # `CC:PID` or ""
+    to_party: str  # `CC:PID`, "*" for a broadcast, "" when the hub answered itself
+    module: str
+    interface: str  # SENDER | RECEIVER | CALLBACK
+    method: str
+    path: str
+    http_status: int  # what the hub answered
+    status_code: int | None  # the OCPI status in that answer, when known
+    downstream_http_status: int | None = None  # what the receiver answered the hub, when forwarded
+    downstream_status_code: int | None = None
+    latency_ms: float = 0.0
+    request_bytes: int = 0
+    response_bytes: int = 0
+    outcome: str = ""  # forwarded | broadcast | answered | rejected | timeout | unreachable
+    recipients: int = 0  # for a broadcast: how many receivers it went to

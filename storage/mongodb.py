@@ -4,16 +4,38 @@ A platform is one document, so every change to it (parties, tokens, endpoints, s
 multi-document transaction is needed (a standalone mongod has none). Indexes:
 - `party_keys` (unique, multikey): a party `COUNTRY:PARTY:ROLE` belongs to at most one platform;
 - `token_hashes` (multikey): token look-up;
-- `seq`: other hub processes poll for changes."""
+- `seq`: other hub processes poll for changes.
+
+The routing collections follow the same rule: every write touches one document (or, for the message log, inserts
+independent documents), so none needs a transaction:
+- `agreements`: `_id` is the agreement id, `party_pair_unique` on (party_a, party_b); the `agreements` counter is
+  bumped after each change;
+- `callbacks` (`_id` the mapping id) and `routing_hints` (`_id` `kind|key`): `expires_at` for purging;
+- `objects`: `_id` `module|CC|PID|object_id`, plus `owner` (`CC:PID`) for owner filters; `module_sort` on
+  (module, sort_key, country_code, party_id, object_id) serves GET All pages in order, `module_object_id` finds owners;
+- `messages`: `at`, `request_id`, `correlation_id`, (`from_party`, `at`), (`to_party`, `at`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
-from pymongo import ASCENDING, AsyncMongoClient, ReturnDocument
+from bson import Binary
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from storage.errors import ConcurrentUpdate, NotFound, PartyAlreadyClaimed
-from storage.models import Platform, party_key, platform_from_document, platform_to_document
+from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed
+from storage.models import (
+    Agreement,
+    CallbackMapping,
+    MessageRecord,
+    Platform,
+    RoutingHint,
+    StoredObject,
+    party_key,
+    platform_from_document,
+    platform_to_document,
+)
 
 DEFAULT_DATABASE = "ocpi_hub"
 
@@ -23,13 +45,19 @@ class MongoStore:
         self._client = client
         self._database = client[database_name]
         self.platforms = MongoPlatformStore(self._database)
+        self.agreements = MongoAgreementStore(self._database)
+        self.callbacks = MongoCallbackStore(self._database)
+        self.hints = MongoHintStore(self._database)
+        self.objects = MongoObjectStore(self._database)
+        self.messages = MongoMessageLog(self._database)
 
     @classmethod
     async def open(cls, url: str, database_name: str | None = None) -> MongoStore:
         client: AsyncMongoClient = AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard")
         name = database_name or _database_from_url(client) or DEFAULT_DATABASE
         store = cls(client, name)
-        await store.platforms.ensure_indexes()
+        for part in (store.platforms, store.agreements, store.callbacks, store.hints, store.objects, store.messages):
+            await part.ensure_indexes()
         return store
 
     async def ping(self) -> None:
@@ -114,3 +142,270 @@ class MongoPlatformStore:
 
 def _platform_or_none(document: dict | None) -> Platform | None:
     return None if document is None else platform_from_document(document)
+
+
+# --- routing: agreements, callback mappings, routing hints, broadcast objects, message log ---------------------------
+
+
+def _record(document: dict[str, Any], record_type: type, *internal: str) -> Any:
+    fields = {key: value for key, value in document.items() if key != "_id" and key not in internal}
+    return msgspec.convert(fields, record_type)
+
+
+class MongoAgreementStore:
+    def __init__(self, database) -> None:
+        self._agreements = database["agreements"]
+        self._counters = database["counters"]
+
+    async def ensure_indexes(self) -> None:
+        await self._agreements.create_index(
+            [("party_a", ASCENDING), ("party_b", ASCENDING)], unique=True, name="party_pair_unique"
+        )
+
+    async def _bump_version(self) -> None:
+        await self._counters.update_one({"_id": "agreements"}, {"$inc": {"value": 1}}, upsert=True)
+
+    async def create(self, agreement: Agreement) -> Agreement:
+        stored = msgspec.structs.replace(agreement, revision=1)
+        try:
+            await self._agreements.insert_one({"_id": stored.id, **msgspec.to_builtins(stored)})
+        except DuplicateKeyError:
+            raise AgreementExists(await self._conflict(stored)) from None
+        await self._bump_version()
+        return stored
+
+    async def save(self, agreement: Agreement) -> Agreement:
+        stored = msgspec.structs.replace(agreement, revision=agreement.revision + 1)
+        try:
+            result = await self._agreements.replace_one(
+                {"_id": agreement.id, "revision": agreement.revision}, {"_id": stored.id, **msgspec.to_builtins(stored)}
+            )
+        except DuplicateKeyError:  # moved onto a pair another agreement holds
+            raise AgreementExists(await self._conflict(stored)) from None
+        if result.matched_count == 0:
+            if await self._agreements.count_documents({"_id": agreement.id}, limit=1) == 0:
+                raise NotFound(agreement.id)
+            raise ConcurrentUpdate(agreement.id)
+        await self._bump_version()
+        return stored
+
+    async def _conflict(self, agreement: Agreement) -> str:
+        """The agreement that made a write fail: the one holding the pair, else the one with the same id."""
+        other = await self._agreements.find_one(
+            {"party_a": agreement.party_a, "party_b": agreement.party_b, "_id": {"$ne": agreement.id}}, {"_id": 1}
+        )
+        return agreement.id if other is None else other["_id"]
+
+    async def get(self, agreement_id: str) -> Agreement | None:
+        document = await self._agreements.find_one({"_id": agreement_id})
+        return None if document is None else _record(document, Agreement)
+
+    async def delete(self, agreement_id: str) -> bool:
+        result = await self._agreements.delete_one({"_id": agreement_id})
+        if result.deleted_count == 0:
+            return False
+        await self._bump_version()
+        return True
+
+    async def list_all(self) -> list[Agreement]:
+        cursor = self._agreements.find().sort([("party_a", ASCENDING), ("party_b", ASCENDING)])
+        return [_record(document, Agreement) async for document in cursor]
+
+    async def version(self) -> int:
+        counter = await self._counters.find_one({"_id": "agreements"})
+        return 0 if counter is None else counter["value"]
+
+
+class MongoCallbackStore:
+    def __init__(self, database) -> None:
+        self._callbacks = database["callbacks"]
+
+    async def ensure_indexes(self) -> None:
+        await self._callbacks.create_index([("expires_at", ASCENDING)], name="expires_at")
+
+    async def put(self, mapping: CallbackMapping) -> None:
+        await self._callbacks.replace_one(
+            {"_id": mapping.id}, {"_id": mapping.id, **msgspec.to_builtins(mapping)}, upsert=True
+        )
+
+    async def get(self, mapping_id: str, now: float) -> CallbackMapping | None:
+        document = await self._callbacks.find_one({"_id": mapping_id, "expires_at": {"$gt": now}})
+        return None if document is None else _record(document, CallbackMapping)
+
+    async def purge_expired(self, now: float) -> int:
+        return (await self._callbacks.delete_many({"expires_at": {"$lte": now}})).deleted_count
+
+
+class MongoHintStore:
+    def __init__(self, database) -> None:
+        self._hints = database["routing_hints"]
+
+    async def ensure_indexes(self) -> None:
+        await self._hints.create_index([("expires_at", ASCENDING)], name="expires_at")
+
+    async def put(self, hint: RoutingHint) -> None:
+        document_id = _hint_id(hint.kind, hint.key)
+        await self._hints.replace_one(
+            {"_id": document_id}, {"_id": document_id, **msgspec.to_builtins(hint)}, upsert=True
+        )
+
+    async def get(self, kind: str, key: str, now: float) -> RoutingHint | None:
+        document = await self._hints.find_one({"_id": _hint_id(kind, key), "expires_at": {"$gt": now}})
+        return None if document is None else _record(document, RoutingHint)
+
+    async def purge_expired(self, now: float) -> int:
+        return (await self._hints.delete_many({"expires_at": {"$lte": now}})).deleted_count
+
+
+def _hint_id(kind: str, key: str) -> str:
+    return f"{kind}|{key}"
+
+
+class MongoObjectStore:
+    def __init__(self, database) -> None:
+        self._objects = database["objects"]
+
+    async def ensure_indexes(self) -> None:
+        await self._objects.create_index(
+            [
+                ("module", ASCENDING),
+                ("sort_key", ASCENDING),
+                ("country_code", ASCENDING),
+                ("party_id", ASCENDING),
+                ("object_id", ASCENDING),
+            ],
+            name="module_sort",
+        )
+        await self._objects.create_index([("module", ASCENDING), ("object_id", ASCENDING)], name="module_object_id")
+
+    async def put(self, stored: StoredObject) -> bool:
+        document_id = _object_id(stored.module, stored.country_code, stored.party_id, stored.object_id)
+        document = {
+            "_id": document_id,
+            "module": stored.module,
+            "country_code": stored.country_code,
+            "party_id": stored.party_id,
+            "owner": _owner(stored.country_code, stored.party_id),
+            "object_id": stored.object_id,
+            "last_updated": stored.last_updated,
+            "sort_key": stored.sort_key,
+            "body": Binary(bytes(stored.body)),
+        }
+        result = await self._objects.replace_one({"_id": document_id}, document, upsert=True)
+        return result.upserted_id is not None
+
+    async def get(self, module: str, country_code: str, party_id: str, object_id: str) -> StoredObject | None:
+        document = await self._objects.find_one({"_id": _object_id(module, country_code, party_id, object_id)})
+        return None if document is None else _object_from_document(document)
+
+    async def page(
+        self,
+        module: str,
+        owners: list[tuple[str, str]] | None,
+        date_from: str | None,
+        date_to: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[StoredObject], int]:
+        if owners is not None and not owners:
+            return [], 0
+        query: dict[str, Any] = {"module": module}
+        if owners is not None:
+            query["owner"] = {"$in": sorted({_owner(country_code, party_id) for country_code, party_id in owners})}
+        if date_from is not None or date_to is not None:
+            query["sort_key"] = {}
+            if date_from is not None:
+                query["sort_key"]["$gte"] = date_from
+            if date_to is not None:
+                query["sort_key"]["$lt"] = date_to
+        total = await self._objects.count_documents(query)
+        # limit(0) means "no limit" to MongoDB: a zero limit must not reach the server.
+        if limit <= 0 or offset >= total:
+            return [], total
+        cursor = (
+            self._objects.find(query)
+            .sort(
+                [
+                    ("sort_key", ASCENDING),
+                    ("country_code", ASCENDING),
+                    ("party_id", ASCENDING),
+                    ("object_id", ASCENDING),
+                ]
+            )
+            .skip(max(offset, 0))
+            .limit(limit)
+        )
+        return [_object_from_document(document) async for document in cursor], total
+
+    async def owners_of(self, module: str, object_id: str) -> list[tuple[str, str]]:
+        cursor = self._objects.find({"module": module, "object_id": object_id}, {"country_code": 1, "party_id": 1})
+        return sorted({(document["country_code"], document["party_id"]) async for document in cursor})
+
+
+def _object_id(module: str, country_code: str, party_id: str, object_id: str) -> str:
+    return f"{module}|{country_code}|{party_id}|{object_id}"
+
+
+def _owner(country_code: str, party_id: str) -> str:
+    return f"{country_code}:{party_id}"
+
+
+def _object_from_document(document: dict[str, Any]) -> StoredObject:
+    return StoredObject(
+        module=document["module"],
+        country_code=document["country_code"],
+        party_id=document["party_id"],
+        object_id=document["object_id"],
+        last_updated=document["last_updated"],
+        sort_key=document["sort_key"],
+        body=bytes(document["body"]),
+    )
+
+
+class MongoMessageLog:
+    def __init__(self, database) -> None:
+        self._messages = database["messages"]
+
+    async def ensure_indexes(self) -> None:
+        await self._messages.create_index([("at", ASCENDING)], name="at")
+        await self._messages.create_index([("request_id", ASCENDING)], name="request_id")
+        await self._messages.create_index([("correlation_id", ASCENDING)], name="correlation_id")
+        await self._messages.create_index([("from_party", ASCENDING), ("at", ASCENDING)], name="from_party_at")
+        await self._messages.create_index([("to_party", ASCENDING), ("at", ASCENDING)], name="to_party_at")
+
+    async def append(self, records: list[MessageRecord]) -> None:
+        if records:
+            await self._messages.insert_many([msgspec.to_builtins(record) for record in records], ordered=True)
+
+    async def query(
+        self,
+        *,
+        request_id: str | None = None,
+        correlation_id: str | None = None,
+        party: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+    ) -> list[MessageRecord]:
+        # limit(0) means "no limit" to MongoDB.
+        if limit <= 0:
+            return []
+        query: dict[str, Any] = {}
+        if request_id is not None:
+            query["request_id"] = request_id
+        if correlation_id is not None:
+            query["correlation_id"] = correlation_id
+        if party is not None:
+            query["$or"] = [{"from_party": party}, {"to_party": party}]
+        if since is not None or until is not None:
+            query["at"] = {}
+            if since is not None:
+                query["at"]["$gte"] = since
+            if until is not None:
+                query["at"]["$lt"] = until
+        # ObjectIds made by one client increase in insertion order: the tie-break for records of the same moment.
+        cursor = self._messages.find(query).sort([("at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
+        return [_record(document, MessageRecord) async for document in cursor]
+
+    async def purge_older_than(self, moment: float) -> int:
+        return (await self._messages.delete_many({"at": {"$lt": moment}})).deleted_count

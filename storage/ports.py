@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from storage.models import Platform
+from storage.models import Agreement, CallbackMapping, MessageRecord, Platform, RoutingHint, StoredObject
 
 
 class PlatformStore(Protocol):
@@ -28,8 +28,91 @@ class PlatformStore(Protocol):
         """Platforms whose seq is greater than `seq`, in seq order."""
 
 
+class AgreementStore(Protocol):
+    async def create(self, agreement: Agreement) -> Agreement:
+        """Insert. party_a < party_b (the caller sorts them). Raises AgreementExists for a pair already agreed."""
+
+    async def save(self, agreement: Agreement) -> Agreement:
+        """Replace if `revision` is unchanged; returns it with the next revision. ConcurrentUpdate, NotFound."""
+
+    async def get(self, agreement_id: str) -> Agreement | None: ...
+
+    async def delete(self, agreement_id: str) -> bool:
+        """True if it existed."""
+
+    async def list_all(self) -> list[Agreement]:
+        """Ordered by (party_a, party_b)."""
+
+    async def version(self) -> int:
+        """A number that changes with every create, save and delete: hub processes poll it to reload."""
+
+
+class CallbackStore(Protocol):
+    async def put(self, mapping: CallbackMapping) -> None: ...
+
+    async def get(self, mapping_id: str, now: float) -> CallbackMapping | None:
+        """None if unknown or expired at `now`."""
+
+    async def purge_expired(self, now: float) -> int: ...
+
+
+class HintStore(Protocol):
+    async def put(self, hint: RoutingHint) -> None:
+        """Insert or replace the hint with the same (kind, key)."""
+
+    async def get(self, kind: str, key: str, now: float) -> RoutingHint | None: ...
+
+    async def purge_expired(self, now: float) -> int: ...
+
+
+class ObjectStore(Protocol):
+    async def put(self, stored: StoredObject) -> bool:
+        """Insert or replace by (module, country_code, party_id, object_id). True if it was new."""
+
+    async def get(self, module: str, country_code: str, party_id: str, object_id: str) -> StoredObject | None: ...
+
+    async def page(
+        self,
+        module: str,
+        owners: list[tuple[str, str]] | None,
+        date_from: str | None,
+        date_to: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[StoredObject], int]:
+        """Objects of `module` whose owner (country_code, party_id) is in `owners` (None: all), with
+        date_from <= sort_key < date_to, ordered by (sort_key, country_code, party_id, object_id); and the total
+        count of matching objects."""
+
+    async def owners_of(self, module: str, object_id: str) -> list[tuple[str, str]]:
+        """The (country_code, party_id) of every owner that has an object with this id."""
+
+
+class MessageLog(Protocol):
+    async def append(self, records: list[MessageRecord]) -> None: ...
+
+    async def query(
+        self,
+        *,
+        request_id: str | None = None,
+        correlation_id: str | None = None,
+        party: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+    ) -> list[MessageRecord]:
+        """Newest first. `request_id` matches the record's request id; `party` (`CC:PID`) matches from or to."""
+
+    async def purge_older_than(self, moment: float) -> int: ...
+
+
 class Store(Protocol):
     platforms: PlatformStore
+    agreements: AgreementStore
+    callbacks: CallbackStore
+    hints: HintStore
+    objects: ObjectStore
+    messages: MessageLog
 
     async def ping(self) -> None:
         """Raise if the store cannot be used."""

@@ -1,20 +1,36 @@
 """The embedded store: SQLite in WAL mode through aiosqlite. Zero set-up, crash-safe, shared by several processes.
 
 A platform is one JSON document (like the MongoDB adapter) plus two index tables written in the same transaction:
-party keys (unique: a party belongs to one platform) and token hashes (token look-up)."""
+party keys (unique: a party belongs to one platform) and token hashes (token look-up). Agreements, callback mappings,
+routing hints and the message log are JSON documents too, next to the columns their queries filter on; broadcast
+objects are plain columns with the body as a BLOB.
+
+Every write goes through the one writer connection under one lock shared by all the stores below: a statement sent
+while another store's transaction is open would otherwise join (and share the fate of) that transaction."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
 import msgspec
 import orjson
 
-from storage.errors import ConcurrentUpdate, NotFound, PartyAlreadyClaimed
-from storage.models import Platform, platform_from_document, platform_to_document
+from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed
+from storage.models import (
+    Agreement,
+    CallbackMapping,
+    MessageRecord,
+    Platform,
+    RoutingHint,
+    StoredObject,
+    platform_from_document,
+    platform_to_document,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS platforms (
@@ -41,6 +57,54 @@ CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS agreements (
+    id TEXT PRIMARY KEY,
+    party_a TEXT NOT NULL,
+    party_b TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    document BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS agreements_pair ON agreements (party_a, party_b);
+CREATE TABLE IF NOT EXISTS callbacks (
+    id TEXT PRIMARY KEY,
+    expires_at REAL NOT NULL,
+    document BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS callbacks_expires_at ON callbacks (expires_at);
+CREATE TABLE IF NOT EXISTS routing_hints (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    document BLOB NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE INDEX IF NOT EXISTS routing_hints_expires_at ON routing_hints (expires_at);
+CREATE TABLE IF NOT EXISTS objects (
+    module TEXT NOT NULL,
+    country_code TEXT NOT NULL,
+    party_id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    last_updated TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (module, country_code, party_id, object_id)
+);
+CREATE INDEX IF NOT EXISTS objects_sort ON objects (module, sort_key, country_code, party_id, object_id);
+CREATE INDEX IF NOT EXISTS objects_object_id ON objects (module, object_id);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    request_id TEXT NOT NULL,
+    correlation_id TEXT NOT NULL,
+    from_party TEXT NOT NULL,
+    to_party TEXT NOT NULL,
+    document BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_at ON messages (at);
+CREATE INDEX IF NOT EXISTS messages_request_id ON messages (request_id);
+CREATE INDEX IF NOT EXISTS messages_correlation_id ON messages (correlation_id);
+CREATE INDEX IF NOT EXISTS messages_from_party ON messages (from_party, at);
+CREATE INDEX IF NOT EXISTS messages_to_party ON messages (to_party, at);
 """
 
 
@@ -58,7 +122,13 @@ class SqliteStore:
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self._writer = writer
         self._reader = reader
-        self.platforms = SqlitePlatformStore(writer, reader)
+        write_lock = asyncio.Lock()
+        self.platforms = SqlitePlatformStore(writer, reader, write_lock)
+        self.agreements = SqliteAgreementStore(writer, reader, write_lock)
+        self.callbacks = SqliteCallbackStore(writer, reader, write_lock)
+        self.hints = SqliteHintStore(writer, reader, write_lock)
+        self.objects = SqliteObjectStore(writer, reader, write_lock)
+        self.messages = SqliteMessageLog(writer, reader, write_lock)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -89,10 +159,12 @@ async def _connect(path: str) -> aiosqlite.Connection:
 
 
 class SqlitePlatformStore:
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, write_lock: asyncio.Lock | None = None
+    ) -> None:
         self._db = writer
         self._reader = reader
-        self._write_lock = asyncio.Lock()
+        self._write_lock = write_lock or asyncio.Lock()
 
     async def create(self, platform: Platform) -> Platform:
         return await self._write(platform, expected_revision=None)
@@ -189,3 +261,304 @@ class SqlitePlatformStore:
         async with self._reader.execute(sql, parameters) as cursor:
             rows = await cursor.fetchall()
         return [platform_from_document(orjson.loads(row[0])) for row in rows]
+
+
+# --- routing: agreements, callback mappings, routing hints, broadcast objects, message log ---------------------------
+
+
+class _SqliteTable:
+    """Reads on the reader connection; writes in a BEGIN IMMEDIATE transaction on the writer, under the shared lock."""
+
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+        self._db = writer
+        self._reader = reader
+        self._write_lock = write_lock
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._write_lock:
+            db = self._db
+            # IMMEDIATE takes the write lock up front, so busy_timeout applies; a deferred transaction that reads and
+            # then writes can fail at once with SQLITE_BUSY when another process wrote in between.
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                await db.execute("COMMIT")
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+
+    async def _write(self, sql: str, parameters: tuple) -> int:
+        """One statement in its own transaction; returns the number of rows it changed."""
+        async with self._transaction() as db:
+            cursor = await db.execute(sql, parameters)
+            return cursor.rowcount
+
+    async def _fetchone(self, sql: str, parameters: tuple) -> sqlite3.Row | tuple | None:
+        async with self._reader.execute(sql, parameters) as cursor:
+            return await cursor.fetchone()
+
+    async def _fetchall(self, sql: str, parameters: tuple) -> list:
+        async with self._reader.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+
+class SqliteAgreementStore(_SqliteTable):
+    """One row per agreement: the whole record as JSON plus the pair (unique) and the revision for compare-and-swap.
+    Every change bumps the `agreements` row of `counters` in the same transaction."""
+
+    async def create(self, agreement: Agreement) -> Agreement:
+        stored = msgspec.structs.replace(agreement, revision=1)
+        async with self._transaction() as db:
+            try:
+                await db.execute(
+                    "INSERT INTO agreements (id, party_a, party_b, revision, document) VALUES (?, ?, ?, ?, ?)",
+                    (stored.id, stored.party_a, stored.party_b, stored.revision, msgspec.json.encode(stored)),
+                )
+            except sqlite3.IntegrityError:
+                raise AgreementExists(await _agreement_conflict(db, stored)) from None
+            await _bump_agreements_version(db)
+        return stored
+
+    async def save(self, agreement: Agreement) -> Agreement:
+        stored = msgspec.structs.replace(agreement, revision=agreement.revision + 1)
+        async with self._transaction() as db:
+            async with db.execute("SELECT revision FROM agreements WHERE id = ?", (agreement.id,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise NotFound(agreement.id)
+            if row[0] != agreement.revision:
+                raise ConcurrentUpdate(agreement.id)
+            try:
+                await db.execute(
+                    "UPDATE agreements SET party_a = ?, party_b = ?, revision = ?, document = ? WHERE id = ?",
+                    (stored.party_a, stored.party_b, stored.revision, msgspec.json.encode(stored), stored.id),
+                )
+            except sqlite3.IntegrityError:  # moved onto a pair another agreement holds
+                raise AgreementExists(await _agreement_conflict(db, stored)) from None
+            await _bump_agreements_version(db)
+        return stored
+
+    async def get(self, agreement_id: str) -> Agreement | None:
+        row = await self._fetchone("SELECT document FROM agreements WHERE id = ?", (agreement_id,))
+        return None if row is None else msgspec.json.decode(row[0], type=Agreement)
+
+    async def delete(self, agreement_id: str) -> bool:
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM agreements WHERE id = ?", (agreement_id,))
+            if cursor.rowcount == 0:
+                return False
+            await _bump_agreements_version(db)
+        return True
+
+    async def list_all(self) -> list[Agreement]:
+        rows = await self._fetchall("SELECT document FROM agreements ORDER BY party_a, party_b", ())
+        return [msgspec.json.decode(row[0], type=Agreement) for row in rows]
+
+    async def version(self) -> int:
+        row = await self._fetchone("SELECT value FROM counters WHERE name = 'agreements'", ())
+        return 0 if row is None else row[0]
+
+
+async def _agreement_conflict(db: aiosqlite.Connection, agreement: Agreement) -> str:
+    """The id of the agreement that made an insert or update fail: the one holding the pair, else the same id."""
+    async with db.execute(
+        "SELECT id FROM agreements WHERE party_a = ? AND party_b = ? AND id != ?",
+        (agreement.party_a, agreement.party_b, agreement.id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return agreement.id if row is None else row[0]
+
+
+async def _bump_agreements_version(db: aiosqlite.Connection) -> None:
+    await db.execute(
+        "INSERT INTO counters (name, value) VALUES ('agreements', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
+    )
+
+
+class SqliteCallbackStore(_SqliteTable):
+    async def put(self, mapping: CallbackMapping) -> None:
+        await self._write(
+            "INSERT OR REPLACE INTO callbacks (id, expires_at, document) VALUES (?, ?, ?)",
+            (mapping.id, mapping.expires_at, msgspec.json.encode(mapping)),
+        )
+
+    async def get(self, mapping_id: str, now: float) -> CallbackMapping | None:
+        row = await self._fetchone("SELECT document FROM callbacks WHERE id = ? AND expires_at > ?", (mapping_id, now))
+        return None if row is None else msgspec.json.decode(row[0], type=CallbackMapping)
+
+    async def purge_expired(self, now: float) -> int:
+        return await self._write("DELETE FROM callbacks WHERE expires_at <= ?", (now,))
+
+
+class SqliteHintStore(_SqliteTable):
+    async def put(self, hint: RoutingHint) -> None:
+        await self._write(
+            "INSERT OR REPLACE INTO routing_hints (kind, key, expires_at, document) VALUES (?, ?, ?, ?)",
+            (hint.kind, hint.key, hint.expires_at, msgspec.json.encode(hint)),
+        )
+
+    async def get(self, kind: str, key: str, now: float) -> RoutingHint | None:
+        row = await self._fetchone(
+            "SELECT document FROM routing_hints WHERE kind = ? AND key = ? AND expires_at > ?", (kind, key, now)
+        )
+        return None if row is None else msgspec.json.decode(row[0], type=RoutingHint)
+
+    async def purge_expired(self, now: float) -> int:
+        return await self._write("DELETE FROM routing_hints WHERE expires_at <= ?", (now,))
+
+
+_OBJECT_COLUMNS = "module, country_code, party_id, object_id, last_updated, sort_key, body"
+
+
+class SqliteObjectStore(_SqliteTable):
+    async def put(self, stored: StoredObject) -> bool:
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                f"INSERT INTO objects ({_OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",  # noqa: S608
+                (
+                    stored.module,
+                    stored.country_code,
+                    stored.party_id,
+                    stored.object_id,
+                    stored.last_updated,
+                    stored.sort_key,
+                    bytes(stored.body),
+                ),
+            )
+            if cursor.rowcount == 1:
+                return True
+            await db.execute(
+                "UPDATE objects SET last_updated = ?, sort_key = ?, body = ? "
+                "WHERE module = ? AND country_code = ? AND party_id = ? AND object_id = ?",
+                (
+                    stored.last_updated,
+                    stored.sort_key,
+                    bytes(stored.body),
+                    stored.module,
+                    stored.country_code,
+                    stored.party_id,
+                    stored.object_id,
+                ),
+            )
+        return False
+
+    async def get(self, module: str, country_code: str, party_id: str, object_id: str) -> StoredObject | None:
+        row = await self._fetchone(
+            f"SELECT {_OBJECT_COLUMNS} FROM objects "  # noqa: S608
+            "WHERE module = ? AND country_code = ? AND party_id = ? AND object_id = ?",
+            (module, country_code, party_id, object_id),
+        )
+        return None if row is None else _object_from_row(row)
+
+    async def page(
+        self,
+        module: str,
+        owners: list[tuple[str, str]] | None,
+        date_from: str | None,
+        date_to: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[StoredObject], int]:
+        if owners is not None and not owners:
+            return [], 0
+        conditions = ["module = ?"]
+        parameters: list = [module]
+        if owners is not None:
+            # One parameter however many owners: no limit on bound variables, and SQLite builds a lookup table once.
+            conditions.append(
+                "(country_code, party_id) IN "
+                "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+            )
+            parameters.append(orjson.dumps([[country_code, party_id] for country_code, party_id in owners]))
+        if date_from is not None:
+            conditions.append("sort_key >= ?")
+            parameters.append(date_from)
+        if date_to is not None:
+            conditions.append("sort_key < ?")
+            parameters.append(date_to)
+        where = " AND ".join(conditions)
+        (total,) = await self._fetchone(f"SELECT COUNT(*) FROM objects WHERE {where}", tuple(parameters))  # noqa: S608
+        if limit <= 0 or offset >= total:
+            return [], total
+        rows = await self._fetchall(
+            f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE {where} "  # noqa: S608
+            "ORDER BY sort_key, country_code, party_id, object_id LIMIT ? OFFSET ?",
+            (*parameters, limit, max(offset, 0)),
+        )
+        return [_object_from_row(row) for row in rows], total
+
+    async def owners_of(self, module: str, object_id: str) -> list[tuple[str, str]]:
+        rows = await self._fetchall(
+            "SELECT DISTINCT country_code, party_id FROM objects WHERE module = ? AND object_id = ? "
+            "ORDER BY country_code, party_id",
+            (module, object_id),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+def _object_from_row(row) -> StoredObject:
+    module, country_code, party_id, object_id, last_updated, sort_key, body = row
+    return StoredObject(
+        module=module,
+        country_code=country_code,
+        party_id=party_id,
+        object_id=object_id,
+        last_updated=last_updated,
+        sort_key=sort_key,
+        body=bytes(body),
+    )
+
+
+class SqliteMessageLog(_SqliteTable):
+    async def append(self, records: list[MessageRecord]) -> None:
+        if not records:
+            return
+        async with self._transaction() as db:
+            await db.executemany(
+                "INSERT INTO messages (at, request_id, correlation_id, from_party, to_party, document) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (r.at, r.request_id, r.correlation_id, r.from_party, r.to_party, msgspec.json.encode(r))
+                    for r in records
+                ],
+            )
+
+    async def query(
+        self,
+        *,
+        request_id: str | None = None,
+        correlation_id: str | None = None,
+        party: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+    ) -> list[MessageRecord]:
+        if limit <= 0:
+            return []
+        conditions = []
+        parameters: list = []
+        if request_id is not None:
+            conditions.append("request_id = ?")
+            parameters.append(request_id)
+        if correlation_id is not None:
+            conditions.append("correlation_id = ?")
+            parameters.append(correlation_id)
+        if party is not None:
+            conditions.append("(from_party = ? OR to_party = ?)")
+            parameters += [party, party]
+        if since is not None:
+            conditions.append("at >= ?")
+            parameters.append(since)
+        if until is not None:
+            conditions.append("at < ?")
+            parameters.append(until)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = await self._fetchall(
+            f"SELECT document FROM messages {where} ORDER BY at DESC, id DESC LIMIT ?",  # noqa: S608
+            (*parameters, limit),
+        )
+        return [msgspec.json.decode(row[0], type=MessageRecord) for row in rows]
+
+    async def purge_older_than(self, moment: float) -> int:
+        return await self._write("DELETE FROM messages WHERE at < ?", (moment,))

@@ -38,6 +38,9 @@ def hub_settings(store_url: str, port: int | None = None, **overrides: Any) -> S
         "alive_check_interval_seconds": 3600.0,
         "directory_refresh_seconds": 0.2,
         "max_body_bytes": 64 * 1024,
+        # Tests of onboarding and HubClientInfo run with everyone allowed to see everyone; routing tests set
+        # routing_policy="agreements" (the default of a real hub) and create agreements.
+        "routing_policy": "open",
     }
     values.update(overrides)
     return Settings(**values)

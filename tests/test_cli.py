@@ -18,7 +18,8 @@ OCPI_HUB = str(Path(sys.executable).parent / "ocpi-hub")
 
 
 async def run_cli(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    environment = {**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY}
+    # As hub_settings() for the in-process hubs: everyone may see everyone (no agreements needed).
+    environment = {**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY, "OCPI_HUB_ROUTING_POLICY": "open"}
     process = await asyncio.create_subprocess_exec(
         OCPI_HUB,
         *args,

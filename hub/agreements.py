@@ -1,0 +1,140 @@
+"""Agreements between parties: who may exchange which modules. Used by the CLI (and the admin API)."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+import yaml
+
+from hub.invitations import OnboardingError, PartyRef, parse_party
+from hub.timeutil import now_ocpi
+from routing.model import FUNCTIONAL_MODULES
+from storage.errors import AgreementExists, ConcurrentUpdate
+from storage.models import Agreement, AgreementState
+from storage.ports import Store
+
+
+class AgreementError(OnboardingError):
+    pass
+
+
+def pair_of(first: PartyRef, second: PartyRef) -> tuple[str, str]:
+    a, b = sorted((str(first), str(second)))
+    if a == b:
+        raise AgreementError("an agreement needs two different parties")
+    return a, b
+
+
+def check_modules(modules: list[str] | tuple[str, ...]) -> list[str]:
+    if not modules:
+        return list(FUNCTIONAL_MODULES)
+    unknown = sorted(set(modules) - set(FUNCTIONAL_MODULES))
+    if unknown:
+        raise AgreementError(f"unknown module(s) {', '.join(unknown)}; modules are: {', '.join(FUNCTIONAL_MODULES)}")
+    return sorted(set(modules))
+
+
+async def add(
+    store: Store, first: PartyRef, second: PartyRef, modules: list[str], state: AgreementState = AgreementState.ACTIVE
+) -> Agreement:
+    party_a, party_b = pair_of(first, second)
+    timestamp = now_ocpi()
+    agreement = Agreement(
+        id=uuid.uuid4().hex[:12],
+        party_a=party_a,
+        party_b=party_b,
+        modules=check_modules(modules),
+        state=state,
+        created_at=timestamp,
+        updated_at=timestamp,
+    )
+    try:
+        return await store.agreements.create(agreement)
+    except AgreementExists as error:
+        raise AgreementError(
+            f"{party_a} and {party_b} already have agreement {error.existing_id}; change that one"
+        ) from error
+
+
+async def find(store: Store, reference: str) -> Agreement:
+    """By id, or by `PARTY,PARTY`."""
+    if "," in reference:
+        first, second = (parse_party(text) for text in reference.split(",", 1))
+        pair = pair_of(first, second)
+        for agreement in await store.agreements.list_all():
+            if (agreement.party_a, agreement.party_b) == pair:
+                return agreement
+        raise AgreementError(f"no agreement between {pair[0]} and {pair[1]}")
+    agreement = await store.agreements.get(reference)
+    if agreement is None:
+        raise AgreementError(f"no agreement {reference}")
+    return agreement
+
+
+async def set_state(store: Store, reference: str, state: AgreementState) -> Agreement:
+    for _ in range(5):
+        agreement = await find(store, reference)
+        try:
+            return await store.agreements.save(msgspec.structs.replace(agreement, state=state, updated_at=now_ocpi()))
+        except ConcurrentUpdate:
+            continue
+    raise AgreementError("the agreement kept changing; try again")
+
+
+async def remove(store: Store, reference: str) -> Agreement:
+    agreement = await find(store, reference)
+    await store.agreements.delete(agreement.id)
+    return agreement
+
+
+def export_yaml(agreements: list[Agreement]) -> str:
+    document = {
+        "agreements": [
+            {"parties": [a.party_a, a.party_b], "modules": a.modules, "state": a.state.value} for a in agreements
+        ]
+    }
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[int, int, int]:
+    """Create or update the agreements a YAML export lists; with `replace`, remove the ones it does not list.
+    Everything is checked before anything is written. Returns (created, updated, removed)."""
+    try:
+        document = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise AgreementError(f"not valid YAML: {error}") from error
+    entries = document.get("agreements") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise AgreementError("expected a mapping with a list under `agreements:`")
+    wanted: dict[tuple[str, str], tuple[list[str], AgreementState]] = {}
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("parties"), list) or len(entry["parties"]) != 2:
+            raise AgreementError(f"agreement #{number}: needs `parties: [CC:PID:ROLE, CC:PID:ROLE]`")
+        pair = pair_of(*(parse_party(str(p)) for p in entry["parties"]))
+        modules = check_modules(entry.get("modules") or [])
+        try:
+            state = AgreementState(str(entry.get("state", "ACTIVE")).upper())
+        except ValueError as error:
+            raise AgreementError(f"agreement #{number}: state must be PROPOSED, ACTIVE or SUSPENDED") from error
+        if pair in wanted:
+            raise AgreementError(f"agreement #{number}: {pair[0]} and {pair[1]} are listed twice")
+        wanted[pair] = (modules, state)
+    existing = {(a.party_a, a.party_b): a for a in await store.agreements.list_all()}
+    created = updated = removed = 0
+    for pair, (modules, state) in wanted.items():
+        current = existing.get(pair)
+        if current is None:
+            await add(store, parse_party(pair[0]), parse_party(pair[1]), modules, state)
+            created += 1
+        elif current.modules != modules or current.state is not state:
+            await store.agreements.save(
+                msgspec.structs.replace(current, modules=modules, state=state, updated_at=now_ocpi())
+            )
+            updated += 1
+    if replace:
+        for pair, agreement in existing.items():
+            if pair not in wanted:
+                await store.agreements.delete(agreement.id)
+                removed += 1
+    return created, updated, removed

@@ -1,0 +1,358 @@
+"""Functional modules through the hub: every request to `/ocpi/2.2.1/{sender|receiver}/{module}/...` is read into a
+routing request, decided by `routing.decide` (pure), and carried out here: forwarded to one party, broadcast,
+answered from the hub's store (GET All), or refused with an OCPI status."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+import structlog
+from aiohttp import web
+from multidict import CIMultiDict
+
+from hub import hub_urls
+from hub.broadcasting import carry_out_broadcast, get_all
+from hub.context import HUB_CONTEXT, HubContext
+from hub.directory import Caller
+from hub.edge import authenticate, request_ids
+from hub.envelope import INVALID_PARAMETERS, JSON_CONTENT_TYPE, OcpiError, envelope_bytes
+from hub.forwarder import RELAYED_HEADERS, ROUTING_HEADERS, ForwardFailed, Relayed, routing_headers, send
+from hub.timeutil import parse_datetime
+from routing.decide import decide, lookup_needed
+from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
+from routing.model import PartyId, Status
+from routing.request import ContentKeys, RoutingRequest, content_keys
+from storage.models import MessageRecord, RoutingHint
+
+log = structlog.get_logger("hub.routing")
+
+
+async def route(request: web.Request) -> web.StreamResponse:
+    caller = await authenticate(request)
+    context = request.app[HUB_CONTEXT]
+    started = time.perf_counter()
+    module = request.match_info["module"]
+    interface = request.match_info["interface"].upper()
+    path = request.match_info.get("rest") or ""
+    body = await request.read()
+    if body:
+        _check_json(body)
+    to, from_ = _routing_parties(request)
+    keys = content_keys(module, interface, request.method, path, body) if to is None else ContentKeys()
+    routed = RoutingRequest(caller.platform.id, module, interface, request.method, path, to, from_, keys)
+    facts = await _facts(context, lookup_needed(routed))
+    decision = decide(routed, context.routing.directory, context.routing.agreements, context.hub_party, facts)
+    trail = _Trail(context, request, caller, routed, started, len(body))
+    match decision:
+        case Forward():
+            return await _forward(context, request, routed, decision, body, trail)
+        case Broadcast():
+            return await carry_out_broadcast(context, request, routed, decision, body, trail)
+        case GetAll():
+            return await get_all(context, request, decision, trail)
+        case Reject():
+            return trail.refuse(decision.status, decision.message, decision.http_status)
+
+
+class _Trail:
+    """Writes the message log record and the log line for one routed request."""
+
+    def __init__(self, context: HubContext, request: web.Request, caller: Caller, routed, started, size) -> None:
+        self.context, self.request, self.caller, self.routed = context, request, caller, routed
+        self.started, self.request_bytes = started, size
+        self.request_id, self.correlation_id = request_ids(request)
+        self.from_party = str(routed.from_) if routed.from_ else ""
+
+    def done(
+        self,
+        *,
+        to_party: str,
+        http_status: int,
+        status_code: int | None,
+        outcome: str,
+        response_bytes: int = 0,
+        relayed: Relayed | None = None,
+        recipients: int = 0,
+        from_party: str | None = None,
+    ) -> None:
+        latency = (time.perf_counter() - self.started) * 1000
+        record = MessageRecord(
+            at=time.time(),
+            request_id=self.request_id,
+            correlation_id=self.correlation_id,
+            platform_id=self.caller.platform.id,
+            from_party=from_party if from_party is not None else self.from_party,
+            to_party=to_party,
+            module=self.routed.module,
+            interface=self.routed.interface,
+            method=self.request.method,
+            path=self.request.path,
+            http_status=http_status,
+            status_code=status_code,
+            downstream_http_status=relayed.status if relayed else None,
+            downstream_status_code=status_code if relayed else None,
+            latency_ms=round(latency, 2),
+            request_bytes=self.request_bytes,
+            response_bytes=response_bytes,
+            outcome=outcome,
+            recipients=recipients,
+        )
+        self.context.messages.record(record)
+        log.info(
+            "routed",
+            outcome=outcome,
+            module=record.module,
+            method=record.method,
+            from_party=record.from_party,
+            to_party=to_party,
+            http_status=http_status,
+            status_code=status_code,
+            ms=record.latency_ms,
+            request_id=self.request_id,
+            correlation_id=self.correlation_id,
+        )
+
+    def refuse(self, status: Status, message: str, http_status: int = 200, outcome: str = "rejected") -> web.Response:
+        if status >= 4000:
+            http_status = self.context.settings.hub_error_http_status
+        body = envelope_bytes(int(status), message)
+        self.done(
+            to_party=str(self.routed.to or ""),
+            http_status=http_status,
+            status_code=int(status),
+            outcome=outcome,
+            response_bytes=len(body),
+        )
+        response = web.Response(body=body, status=http_status, content_type=JSON_CONTENT_TYPE)
+        response.ocpi_status_code = int(status)  # type: ignore[attr-defined]
+        return response
+
+
+def _check_json(body: bytes) -> None:
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise OcpiError(2000, f"request body is not valid JSON: {error}", 400) from error
+
+
+def _routing_parties(request: web.Request) -> tuple[PartyId | None, PartyId | None]:
+    headers = request.headers
+    return _pair(headers, "to"), _pair(headers, "from")
+
+
+def _pair(headers, direction: str) -> PartyId | None:
+    country_code = headers.get(f"OCPI-{direction}-country-code")
+    party_id = headers.get(f"OCPI-{direction}-party-id")
+    if country_code is None and party_id is None:
+        return None
+    if not country_code or not party_id:
+        raise OcpiError(
+            INVALID_PARAMETERS,
+            f"OCPI-{direction}-country-code and OCPI-{direction}-party-id come together: send both or neither",
+        )
+    if len(country_code) != 2 or not country_code.isalpha() or len(party_id) != 3 or not party_id.isalnum():
+        raise OcpiError(
+            INVALID_PARAMETERS, f"OCPI-{direction} must be a 2-letter country code and 3-character party id"
+        )
+    return PartyId.of(country_code, party_id)
+
+
+async def _facts(context: HubContext, lookup: Lookup | None) -> Facts:
+    if lookup is None:
+        return Facts()
+    if lookup.kind == "owners":
+        owners = await context.store.objects.owners_of(lookup.module_or_hint, lookup.key)
+        return Facts(owners=tuple(PartyId(cc, pid) for cc, pid in owners))
+    hint = await context.store.hints.get(lookup.module_or_hint, lookup.key, time.time())
+    return Facts() if hint is None else Facts(hint_cpo=hint.cpo, hint_emsp=hint.emsp)
+
+
+async def _forward(
+    context: HubContext, request: web.Request, routed: RoutingRequest, decision: Forward, body: bytes, trail: _Trail
+) -> web.StreamResponse:
+    settings = context.settings
+    target_platform = context.directory.get(decision.target.platform_id)
+    token = context.peer_token(target_platform) if target_platform else None
+    if token is None:
+        return trail.refuse(Status.NOT_CONNECTED, f"receiver {decision.target.id} is not connected to the hub")
+    if decision.set_to_headers:
+        headers = routing_headers(decision.target.id, decision.sender.id)
+    else:
+        headers = {name: request.headers[name] for name in ROUTING_HEADERS if name in request.headers}
+        if routed.from_ is None:
+            headers.update(routing_headers(decision.target.id, decision.sender.id))
+    query = request.query_string
+    document = _document(body) if routed.module in ("commands", "chargingprofiles") else None
+    body, query = await _stand_in_response_urls(context, routed, decision, body, document, query)
+    url = f"{decision.url}?{query}" if query else decision.url
+    is_authorization = routed.module == "tokens" and routed.path.rstrip("/").endswith("/authorize")
+    timeout = settings.authorize_timeout_seconds if is_authorization else settings.forward_timeout_seconds
+    _, correlation_id = request_ids(request)
+    try:
+        relayed = await send(
+            context.client.session,
+            request.method,
+            url,
+            token=token,
+            encoding=target_platform.auth_encoding,
+            correlation_id=correlation_id,
+            headers=headers,
+            body=body,
+            timeout_seconds=timeout,
+        )
+    except ForwardFailed as failure:
+        outcome = "timeout" if failure.status is Status.TIMEOUT else "unreachable"
+        return trail.refuse(failure.status, f"{decision.target.id}: {failure.message}", outcome=outcome)
+    response_headers = CIMultiDict({"Content-Type": JSON_CONTENT_TYPE})
+    for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
+        if name in relayed.headers:
+            response_headers[name] = relayed.headers[name]
+    await _stand_in_response_headers(context, routed, decision, relayed, response_headers, trail)
+    if 200 <= relayed.status < 300:
+        await _remember(context, routed, decision, document)
+    status_code = _status_code(relayed.body)
+    trail.done(
+        to_party=str(decision.target.id),
+        http_status=relayed.status,
+        status_code=status_code,
+        outcome="forwarded",
+        response_bytes=len(relayed.body),
+        relayed=relayed,
+        from_party=str(decision.sender.id),
+    )
+    return web.Response(status=relayed.status, body=relayed.body, headers=response_headers)
+
+
+def _document(body: bytes) -> dict[str, Any] | None:
+    if not body:
+        return None
+    document = orjson.loads(body)
+    return document if isinstance(document, dict) else None
+
+
+async def _stand_in_response_urls(
+    context: HubContext, routed: RoutingRequest, decision: Forward, body: bytes, document, query: str
+) -> tuple[bytes, str]:
+    """Commands and charging profiles carry a `response_url` on the requester's server, which the receiver can
+    neither call with its credentials nor perhaps reach: hand it a hub URL that leads back."""
+    module = routed.module
+    if module not in ("commands", "chargingprofiles"):
+        return body, query
+    common = {
+        "caller_platform_id": decision.target.platform_id,
+        "recipient_platform_id": decision.sender.platform_id,
+        "module": module,
+        "from_party": decision.target.id,
+        "to_party": decision.sender.id,
+    }
+    if document is not None and isinstance(document.get("response_url"), str) and routed.method in ("POST", "PUT"):
+        hub_url = await hub_urls.stand_in(
+            context,
+            kind="response_url",
+            target_url=document["response_url"],
+            ttl_seconds=_result_ttl(context, routed, document),
+            **common,
+        )
+        body = hub_urls.replace_response_url(body, document, hub_url)
+    if module == "chargingprofiles" and "response_url=" in query:
+        original = next((v for k, v in _query_pairs(query) if k == "response_url"), None)
+        if original:
+            hub_url = await hub_urls.stand_in(
+                context,
+                kind="response_url",
+                target_url=original,
+                ttl_seconds=context.settings.command_result_ttl_seconds,
+                **common,
+            )
+            query = hub_urls.replace_query_value(query, "response_url", hub_url)
+    return body, query
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    return parse_qsl(query, keep_blank_values=True)
+
+
+def _result_ttl(context: HubContext, routed: RoutingRequest, document: dict[str, Any]) -> float:
+    """A reservation's results (including a later CANCELED_RESERVATION) may come until it expires."""
+    ttl = context.settings.command_result_ttl_seconds
+    if routed.keys.command == "RESERVE_NOW" or routed.path.strip("/") == "RESERVE_NOW":
+        expiry = document.get("expiry_date")
+        if isinstance(expiry, str):
+            with contextlib.suppress(ValueError):
+                ttl += max(0.0, parse_datetime(expiry).timestamp() - time.time())
+    return ttl
+
+
+async def _stand_in_response_headers(
+    context: HubContext, routed: RoutingRequest, decision: Forward, relayed: Relayed, headers: CIMultiDict, trail
+) -> None:
+    common = {
+        "caller_platform_id": decision.sender.platform_id,
+        "recipient_platform_id": decision.target.platform_id,
+        "module": routed.module,
+        "from_party": decision.sender.id,
+        "to_party": decision.target.id,
+    }
+    link = hub_urls.next_link(relayed.headers.get("Link"))
+    if link:
+        hub_url = await hub_urls.stand_in(
+            context, kind="link", target_url=link, ttl_seconds=context.settings.page_link_ttl_seconds, **common
+        )
+        headers["Link"] = f'<{hub_url}>; rel="next"'
+    location = relayed.headers.get("Location")
+    if location and routed.module == "cdrs":
+        hub_url = await hub_urls.stand_in(
+            context,
+            kind="location",
+            target_url=location,
+            ttl_seconds=context.settings.cdr_location_ttl_days * 86400,
+            **common,
+        )
+        headers["Location"] = hub_url
+
+
+async def _remember(context: HubContext, routed: RoutingRequest, decision: Forward, document) -> None:
+    """What open routing learns from traffic that went through: which CPO and eMSP a session or reservation is
+    between."""
+    now = time.time()
+    settings = context.settings
+    if routed.module == "sessions" and routed.interface == "RECEIVER" and routed.method == "PUT":
+        segments = routed.segments
+        if len(segments) >= 3:
+            await context.store.hints.put(
+                RoutingHint(
+                    kind="session",
+                    key=segments[2],
+                    cpo=decision.sender.key,
+                    emsp=decision.target.key,
+                    expires_at=now + settings.session_hint_ttl_days * 86400,
+                )
+            )
+    if routed.module == "commands" and routed.path.strip("/") == "RESERVE_NOW" and document:
+        reservation_id = document.get("reservation_id")
+        if isinstance(reservation_id, str):
+            await context.store.hints.put(
+                RoutingHint(
+                    kind="reservation",
+                    key=reservation_id,
+                    cpo=decision.target.key,
+                    emsp=decision.sender.key,
+                    expires_at=now + _result_ttl(context, routed, document),
+                )
+            )
+
+
+def _status_code(body: bytes) -> int | None:
+    """The OCPI status code of a relayed answer, for the log; large bodies are not parsed for it."""
+    if not body or len(body) > 65536:
+        return None
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    value = document.get("status_code") if isinstance(document, dict) else None
+    return value if isinstance(value, int) else None

@@ -1,0 +1,69 @@
+"""The message log: one record per routed message, buffered and written in batches off the request path."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+import structlog
+
+from storage.models import MessageRecord
+from storage.ports import Store
+
+log = structlog.get_logger("hub.messages")
+
+BATCH_SIZE = 500
+MAX_BUFFERED = 100_000  # beyond this (storage down for long), the oldest records are dropped, and counted
+
+
+class MessageRecorder:
+    def __init__(self, store: Store, flush_seconds: float, retention_days: float) -> None:
+        self._store = store
+        self._flush_seconds = flush_seconds
+        self._retention_seconds = retention_days * 86400
+        self._buffer: list[MessageRecord] = []
+        self._wake = asyncio.Event()
+        self.dropped = 0
+
+    @property
+    def queue_depth(self) -> int:
+        return len(self._buffer)
+
+    def record(self, record: MessageRecord) -> None:
+        self._buffer.append(record)
+        if len(self._buffer) > MAX_BUFFERED:
+            overflow = len(self._buffer) - MAX_BUFFERED
+            del self._buffer[:overflow]
+            self.dropped += overflow
+        if len(self._buffer) >= BATCH_SIZE:
+            self._wake.set()
+
+    async def flush(self) -> None:
+        while self._buffer:
+            batch = self._buffer[:BATCH_SIZE]
+            try:
+                await self._store.messages.append(batch)
+            except Exception:
+                log.exception("message log write failed; will retry", records=len(batch))
+                return
+            del self._buffer[: len(batch)]
+
+    async def run(self) -> None:
+        last_purge = 0.0
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._flush_seconds)
+                self._wake.clear()
+                await self.flush()
+                if time.time() - last_purge > 3600:
+                    last_purge = time.time()
+                    try:
+                        purged = await self._store.messages.purge_older_than(time.time() - self._retention_seconds)
+                        if purged:
+                            log.info("message log purged", records=purged)
+                    except Exception:
+                        log.exception("message log purge failed")
+        finally:
+            await self.flush()
