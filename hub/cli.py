@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 import orjson
 
 from hub.config import ConfigError, Settings, load_settings, redacted_store_url
@@ -245,6 +246,120 @@ def platforms(as_json: bool, **options: Any) -> None:
     for p in listed:
         parties_text = ", ".join(f"{party.key} {party.status.value}" for party in p.parties)
         click.echo(f"{p.id}  {p.state.value:<12}  {p.name}  [{parties_text}]")
+
+
+@main.group()
+def agreements() -> None:
+    """Who may exchange which modules. Changes reach a running hub within a second."""
+
+
+def _with_store(options: dict[str, Any], action: Callable) -> Any:
+    from storage.opening import open_store
+
+    settings = settings_from(options)
+
+    async def go():
+        store = await open_store(settings.store)
+        try:
+            return await action(store)
+        finally:
+            await store.close()
+
+    return run(go())
+
+
+def _describe(agreement) -> str:
+    modules = ", ".join(agreement.modules)
+    return f"{agreement.id}  {agreement.state.value:<9}  {agreement.party_a} <-> {agreement.party_b}  [{modules}]"
+
+
+MODULE_HELP = "A module the agreement covers (repeat for several; default: all functional modules)."
+
+
+@agreements.command("add")
+@common_options
+@click.argument("first")
+@click.argument("second")
+@click.option("--module", "modules", multiple=True, help=MODULE_HELP)
+@click.option("--proposed", is_flag=True, help="Record it as PROPOSED (routes nothing until activated).")
+def agreements_add(first: str, second: str, modules: tuple[str, ...], proposed: bool, **options: Any) -> None:
+    """Let parties FIRST and SECOND (CC:PID:ROLE) exchange the modules."""
+    from hub import agreements as service
+    from storage.models import AgreementState
+
+    parties = parse_parties((first, second))
+    state = AgreementState.PROPOSED if proposed else AgreementState.ACTIVE
+    agreement = _with_store(options, lambda store: service.add(store, *parties, list(modules), state))
+    click.echo(_describe(agreement))
+
+
+@agreements.command("list")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the agreements as JSON.")
+def agreements_list(as_json: bool, **options: Any) -> None:
+    """List the agreements."""
+    listed = _with_store(options, lambda store: store.agreements.list_all())
+    if as_json:
+        click.echo(orjson.dumps([msgspec.to_builtins(a) for a in listed]).decode())
+        return
+    if not listed:
+        click.echo("No agreements yet. Add one with: ocpi-hub agreements add CC:PID:ROLE CC:PID:ROLE")
+    for agreement in listed:
+        click.echo(_describe(agreement))
+
+
+def _state_command(name: str, state_name: str, help_text: str) -> None:
+    @agreements.command(name, help=help_text)
+    @common_options
+    @click.argument("reference")
+    def command(reference: str, **options: Any) -> None:
+        from hub import agreements as service
+        from storage.models import AgreementState
+
+        agreement = _with_store(options, lambda store: service.set_state(store, reference, AgreementState(state_name)))
+        click.echo(_describe(agreement))
+
+
+REFERENCE_HELP = " REFERENCE is the agreement's id or its two parties, as CC:PID:ROLE,CC:PID:ROLE."
+_state_command("activate", "ACTIVE", "Let the agreement's parties exchange its modules." + REFERENCE_HELP)
+_state_command("suspend", "SUSPENDED", "Stop routing between the agreement's parties for now." + REFERENCE_HELP)
+
+
+@agreements.command("remove", help="Delete an agreement." + REFERENCE_HELP)
+@common_options
+@click.argument("reference")
+def agreements_remove(reference: str, **options: Any) -> None:
+    from hub import agreements as service
+
+    agreement = _with_store(options, lambda store: service.remove(store, reference))
+    click.echo(f"removed {_describe(agreement)}")
+
+
+@agreements.command("export")
+@common_options
+@click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
+def agreements_export(file: str | None, **options: Any) -> None:
+    """Write every agreement as YAML to FILE (or standard output), to keep in version control."""
+    from hub import agreements as service
+
+    text = service.export_yaml(_with_store(options, lambda store: store.agreements.list_all()))
+    if file:
+        Path(file).write_text(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@agreements.command("import")
+@common_options
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, allow_dash=True))
+@click.option("--replace", is_flag=True, help="Also remove the agreements FILE does not list.")
+def agreements_import(file: str, replace: bool, **options: Any) -> None:
+    """Create or update the agreements a YAML file lists (as `export` writes it)."""
+    from hub import agreements as service
+
+    text = sys.stdin.read() if file == "-" else Path(file).read_text()
+    created, updated, removed = _with_store(options, lambda store: service.import_yaml(store, text, replace))
+    click.echo(f"{created} created, {updated} updated, {removed} removed")
 
 
 if __name__ == "__main__":

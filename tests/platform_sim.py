@@ -1,11 +1,13 @@
 """A CPO or eMSP platform played by a real aiohttp server on loopback: versions, version details, credentials
-(receiver and sender side), and a HubClientInfo receiver that records what the hub pushes."""
+(receiver and sender side), a HubClientInfo receiver that records what the hub pushes, and the functional modules'
+interfaces its roles implement, which record what they receive and answer as the test tells them."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import binascii
+import contextlib
 import dataclasses
 import secrets
 from typing import Any
@@ -13,7 +15,33 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
 from tests.hub_server import Answer, call, free_port
+
+
+@dataclasses.dataclass
+class Received:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return orjson.loads(self.body)
+
+
+@dataclasses.dataclass
+class Reply:
+    """What a module endpoint answers: an envelope with `data` (or raw `body`), with `status` and `headers`."""
+
+    data: Any = None
+    status: int = 200
+    status_code: int = 1000
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    delay: float = 0.0
+    body: bytes | None = None
 
 
 @dataclasses.dataclass
@@ -66,6 +94,10 @@ class SimulatedPlatform:
         self.push_delays: list[float] = []  # seconds to hold each next ClientInfo PUT before answering
         self._runner: web.AppRunner | None = None
         self.pushed = asyncio.Event()
+        self.received: list[Received] = []  # functional module requests and callbacks, in arrival order
+        self.replies: dict[tuple[str, str], Reply] = {}  # (method, path) -> reply; path as received
+        self.default_reply = Reply()
+        self._arrived = asyncio.Event()
 
     # --- serving -------------------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -74,6 +106,8 @@ class SimulatedPlatform:
         app.router.add_get("/ocpi/2.2.1", self._details)
         app.router.add_route("*", "/ocpi/2.2.1/credentials", self._credentials)
         app.router.add_put("/ocpi/2.2.1/hubclientinfo/{cc}/{pid}", self._put_client_info)
+        app.router.add_route("*", "/ocpi/2.2.1/{interface:sender|receiver}/{module}{rest:.*}", self._module)
+        app.router.add_route("*", "/results{rest:.*}", self._module)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
@@ -123,8 +157,49 @@ class SimulatedPlatform:
             endpoints.append(
                 {"identifier": "hubclientinfo", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/hubclientinfo"}
             )
-        endpoints.append({"identifier": "locations", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/locations"})
+        endpoints += [
+            {"identifier": module, "role": interface, "url": url} for module, interface, url in self.module_endpoints()
+        ]
         return envelope({"version": "2.2.1", "endpoints": endpoints})
+
+    def module_endpoints(self) -> list[tuple[str, str, str]]:
+        """The interfaces this platform's roles implement: a CPO's side of each module, or the other side."""
+        found = []
+        for module in FUNCTIONAL_MODULES:
+            cpo_side = CPO_INTERFACE[module]
+            other_side = "RECEIVER" if cpo_side == "SENDER" else "SENDER"
+            interfaces = {cpo_side if role.role == "CPO" else other_side for role in self.roles}
+            for interface in sorted(interfaces):
+                found.append((module, interface, f"{self.base}/ocpi/2.2.1/{interface.lower()}/{module}"))
+        return found
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    async def _module(self, request: web.Request) -> web.StreamResponse:
+        if not self._authorized(request):
+            return unauthorized()
+        body = await request.read()
+        self.received.append(Received(request.method, request.path, request.query_string, dict(request.headers), body))
+        reply = self.replies.get((request.method, request.path), self.default_reply)
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.body is not None:
+            return web.Response(status=reply.status, body=reply.body, headers=reply.headers)
+        document = {"status_code": reply.status_code, "timestamp": "2026-11-25T10:00:00Z"}
+        if reply.data is not None:
+            document["data"] = reply.data
+        headers = {"Content-Type": "application/json", **reply.headers}
+        return web.Response(status=reply.status, body=orjson.dumps(document), headers=headers)
+
+    async def expect(self, count: int, seconds: float = 5.0) -> list[Received]:
+        """Wait until at least `count` module requests arrived (fan-out is asynchronous)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while len(self.received) < count:
+                    self._arrived.clear()
+                    await self._arrived.wait()
+        return self.received
 
     async def _put_client_info(self, request: web.Request) -> web.StreamResponse:
         if not self._authorized(request):

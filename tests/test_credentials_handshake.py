@@ -41,7 +41,8 @@ async def test_cpo_registers_with_token_a_and_gets_a_token_c(hub, platforms):
     assert stored.state is PlatformState.REGISTERED
     assert [(p.key, p.status) for p in stored.parties] == [("NL:CPA:CPO", ConnectionStatus.CONNECTED)]
     assert stored.versions_url == f"{cpo.base}/ocpi/versions"
-    assert stored.endpoint("locations", "RECEIVER").url == f"{cpo.base}/ocpi/2.2.1/locations"
+    assert stored.endpoint("locations", "SENDER").url == f"{cpo.base}/ocpi/2.2.1/sender/locations"
+    assert stored.endpoint("commands", "RECEIVER").url == f"{cpo.base}/ocpi/2.2.1/receiver/commands"
     assert cpo.token_for_hub not in repr(stored), "the partner's token is stored encrypted"
     assert hub.context.peer_token(stored) == cpo.token_for_hub
     assert token_c not in repr(stored) and hash_token(token_c) in stored.token_hashes
