@@ -122,7 +122,7 @@ async def _fan_out(
                         correlation_id=correlation_id,
                         headers=routing_headers(party.id, context.hub_party),
                         body=body,
-                        timeout_seconds=context.settings.forward_timeout_seconds,
+                        timeout_seconds=context.settings.timeout_for(routed.module),
                     )
                     relayed_status = relayed.status
                     status = _status_code(relayed.body)

@@ -57,7 +57,7 @@ async def call_back(request: web.Request) -> web.StreamResponse:
             correlation_id=correlation_id,
             headers=routing_headers(to, from_),
             body=body,
-            timeout_seconds=context.settings.forward_timeout_seconds,
+            timeout_seconds=context.settings.timeout_for(mapping.module),
         )
     except ForwardFailed as failure:
         raise OcpiError(int(failure.status), failure.message, context.settings.hub_error_http_status) from failure

@@ -248,6 +248,62 @@ def platforms(as_json: bool, **options: Any) -> None:
         click.echo(f"{p.id}  {p.state.value:<12}  {p.name}  [{parties_text}]")
 
 
+@main.command()
+@common_options
+@click.option("--request-id", help="An X-Request-ID, as the sender sent it.")
+@click.option("--correlation-id", help="An X-Correlation-ID: every leg of one exchange.")
+@click.option("--party", help="CC:PID, as sender or receiver.")
+@click.option("--since", help="From this time on (RFC 3339, UTC), e.g. 2026-11-25T10:00:00Z.")
+@click.option("--until", help="Before this time (RFC 3339, UTC).")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+def messages(
+    request_id: str | None,
+    correlation_id: str | None,
+    party: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Search the message log (newest first): one record per routed message, no bodies."""
+    from hub.timeutil import format_datetime, parse_datetime
+
+    def moment(text: str | None, name: str) -> float | None:
+        if not text:
+            return None
+        try:
+            return parse_datetime(text).timestamp()
+        except ValueError as error:
+            raise click.BadParameter(f"{text!r} is not an RFC 3339 date-time", param_hint=name) from error
+
+    filters = {
+        "request_id": request_id,
+        "correlation_id": correlation_id,
+        "party": party.upper() if party else None,
+        "since": moment(since, "--since"),
+        "until": moment(until, "--until"),
+        "limit": limit,
+    }
+    records = _with_store(options, lambda store: store.messages.query(**filters))
+    if as_json:
+        click.echo(orjson.dumps([msgspec.to_builtins(r) for r in records]).decode())
+        return
+    if not records:
+        click.echo("No messages match.")
+    import datetime as dt
+
+    for record in records:
+        when = format_datetime(dt.datetime.fromtimestamp(record.at, dt.UTC))
+        click.echo(
+            f"{when}  {record.method:<6} {record.module:<16} {record.from_party or '-':>7} -> "
+            f"{record.to_party or '-':<7} {record.outcome:<11} HTTP {record.http_status} "
+            f"{record.status_code or '-'}  {record.latency_ms:.1f} ms  req {record.request_id}  "
+            f"corr {record.correlation_id}"
+        )
+
+
 @main.group()
 def agreements() -> None:
     """Who may exchange which modules. Changes reach a running hub within a second."""

@@ -51,6 +51,8 @@ class Settings:
     # Time limit for a forwarded request; real-time authorization sits in a driver's wait, so it has its own.
     forward_timeout_seconds: float = 30.0
     authorize_timeout_seconds: float = 5.0
+    # Per-module time limits that differ from forward_timeout_seconds, e.g. {"commands": 10}.
+    module_timeout_seconds: dict = dataclasses.field(default_factory=dict)
     # HTTP status sent with the hub's own 4xxx errors (OCPI leaves it open; the request reached the OCPI layer).
     hub_error_http_status: int = 200
     # How long the hub URLs it hands out in place of platforms' own URLs stay valid.
@@ -64,6 +66,11 @@ class Settings:
     message_log_flush_seconds: float = 0.5
     log_format: str = "console"  # console | json
     log_level: str = "info"
+
+    def timeout_for(self, module: str, authorization: bool = False) -> float:
+        if authorization:
+            return self.authorize_timeout_seconds
+        return self.module_timeout_seconds.get(module, self.forward_timeout_seconds)
 
     @property
     def base_url(self) -> str:
@@ -136,10 +143,27 @@ def _coerce(name: str, value: Any) -> Any:
     if name not in FIELDS:
         raise ConfigError(f"unknown setting: {name}")
     kind = type(getattr(Settings(), name))
+    if kind is dict:
+        return _mapping_of_seconds(name, value)
     try:
         return kind(value)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"setting {name} must be a {kind.__name__}, got {value!r}") from error
+
+
+def _mapping_of_seconds(name: str, value: Any) -> dict[str, float]:
+    """A mapping from YAML, or from an environment variable written as YAML/JSON (`{commands: 10}`)."""
+    if isinstance(value, str):
+        try:
+            value = yaml.safe_load(value) or {}
+        except yaml.YAMLError as error:
+            raise ConfigError(f"setting {name} must be a mapping like {{commands: 10}}, got {value!r}") from error
+    if not isinstance(value, dict):
+        raise ConfigError(f"setting {name} must be a mapping like {{commands: 10}}, got {value!r}")
+    try:
+        return {str(key): float(seconds) for key, seconds in value.items()}
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"setting {name}: every value must be a number of seconds, got {value!r}") from error
 
 
 def redacted_store_url(url: str) -> str:

@@ -190,7 +190,7 @@ async def _forward(
     body, query = await _stand_in_response_urls(context, routed, decision, body, document, query)
     url = f"{decision.url}?{query}" if query else decision.url
     is_authorization = routed.module == "tokens" and routed.path.rstrip("/").endswith("/authorize")
-    timeout = settings.authorize_timeout_seconds if is_authorization else settings.forward_timeout_seconds
+    timeout = settings.timeout_for(routed.module, authorization=is_authorization)
     _, correlation_id = request_ids(request)
     try:
         relayed = await send(

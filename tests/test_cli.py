@@ -5,31 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 import orjson
 
 from storage.models import PlatformState
+from tests.cli_runner import OCPI_HUB, run_cli
 from tests.hub_server import TEST_SECRET_KEY, call, free_port
 from tests.platform_sim import Role
-
-OCPI_HUB = str(Path(sys.executable).parent / "ocpi-hub")
-
-
-async def run_cli(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    # As hub_settings() for the in-process hubs: everyone may see everyone (no agreements needed).
-    environment = {**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY, "OCPI_HUB_ROUTING_POLICY": "open"}
-    process = await asyncio.create_subprocess_exec(
-        OCPI_HUB,
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=environment,
-        cwd=cwd,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_invite_from_the_cli_works_at_once_on_a_running_hub(hub, platforms):
@@ -132,6 +115,8 @@ def test_settings_come_from_file_then_environment_then_flags(tmp_path):
     settings = load_settings(str(config), {"party_id": None, "host": "127.0.0.2"}, {"OCPI_HUB_PORT": "9100"})
     assert (settings.port, settings.country_code, settings.party_id, settings.host) == (9100, "DE", "HBX", "127.0.0.2")
     assert settings.versions_url == "http://127.0.0.2:9100/ocpi/versions"
+    timed = load_settings(None, {}, {"OCPI_HUB_MODULE_TIMEOUT_SECONDS": "{commands: 7}"})
+    assert (timed.timeout_for("commands"), timed.timeout_for("cdrs"), timed.timeout_for("tokens", True)) == (7, 30, 5)
 
 
 def test_example_config_documents_every_setting():

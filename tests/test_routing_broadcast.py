@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.hub_server import TEST_SECRET_KEY, call, hub_settings, start_hub
+from tests.cli_runner import run_cli
+from tests.hub_server import call, hub_settings, start_hub
 from tests.platform_sim import Reply
 from tests.routing_fixtures import agree, build_network
 
@@ -180,18 +178,6 @@ async def test_token_broadcast_lets_authorization_find_the_owner(network):
     assert network.emsp.received[-1].headers["OCPI-to-party-id"] == "EMA"
 
 
-async def run_cli(*args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "ocpi-hub"),
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY},
-    )
-    out, err = await process.communicate()
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_agreements_changed_from_the_cli_apply_within_a_second(network):
     store = network.hub.settings.store
     session = {"id": "S1"}
@@ -249,3 +235,25 @@ async def test_hubclientinfo_shows_only_partners_with_an_agreement(network):
     await agree(network.hub, "NL:DUO:EMSP", "DE:EMB:EMSP", ["tokens"])
     listing = await call("GET", f"{network.hub.url}/ocpi/2.2.1/hubclientinfo", network.emsp.hub_token)
     assert ("DUO", "EMSP") in {(c["party_id"], c["role"]) for c in listing.data}
+
+
+async def test_the_message_log_is_searchable_from_the_cli(network):
+    await network.send(
+        network.cpo,
+        "PUT",
+        network.url("receiver", "sessions", "/NL/CPA/S9"),
+        {"id": "S9"},
+        to="DE:EMA",
+        frm="NL:CPA",
+        headers={"X-Request-ID": "cli-find-1", "X-Correlation-ID": "c-9"},
+    )
+    await network.hub.context.messages.flush()
+    store = network.hub.settings.store
+    code, out, err = await run_cli("messages", "--request-id", "cli-find-1", "--json", "--store", store)
+    assert code == 0, err
+    (record,) = orjson.loads(out)
+    assert (record["from_party"], record["to_party"], record["correlation_id"]) == ("NL:CPA", "DE:EMA", "c-9")
+    code, out, err = await run_cli("messages", "--party", "de:ema", "--since", "2020-01-01T00:00:00Z", "--store", store)
+    assert "cli-find-1" in out and "sessions" in out
+    code, out, err = await run_cli("messages", "--since", "yesterday", "--store", store)
+    assert code != 0 and "not an RFC 3339 date-time" in err
