@@ -6,7 +6,7 @@ recorded, never sent back to the broadcaster."""
 from __future__ import annotations
 
 import asyncio
-import time
+import weakref
 from typing import TYPE_CHECKING
 
 import orjson
@@ -16,37 +16,34 @@ from aiohttp import web
 from hub.context import HubContext
 from hub.edge import request_ids
 from hub.envelope import JSON_CONTENT_TYPE, SUCCESS, envelope_bytes
-from hub.forwarder import ForwardFailed, routing_headers, send
+from hub.fan_out import Delivery
+from hub.forwarder import routing_headers
 from hub.pagination import page_headers, read_page
+from routing.decide import token_object_id
 from routing.decision import Broadcast, GetAll
 from routing.model import PartyEntry, Status
 from routing.object_merge import merge_push, sort_key
 from routing.request import RoutingRequest
-from storage.models import MessageRecord, StoredObject
+from storage.models import StoredObject
 
 if TYPE_CHECKING:
     from hub.functional import _Trail
 
 log = structlog.get_logger("hub.broadcast")
 
-MAX_CONCURRENT_FAN_OUT = 64
 GET_ALL_PAGE_SIZE = 1000
 
 
 async def carry_out_broadcast(
     context: HubContext, request: web.Request, routed: RoutingRequest, decision: Broadcast, body: bytes, trail: _Trail
 ) -> web.Response:
-    segments = routed.segments
-    if len(segments) < 3 or (segments[0].upper(), segments[1].upper()) != (
-        decision.sender.country_code,
-        decision.sender.party_id,
-    ):
+    if len(routed.segments) < 3:
         return trail.refuse(
-            Status.INVALID_PARAMETERS,
-            f"a broadcast push must name its owner in the URL: /{decision.sender.country_code}/"
-            f"{decision.sender.party_id}/<id>",
+            Status.INVALID_PARAMETERS, "a broadcast push names one object: /{country_code}/{party_id}/{id}"
         )
-    await _keep_copy(context, routed, decision.sender, body)
+    refusal = await _keep_copy(context, request, routed, decision.sender, body)
+    if refusal is not None:
+        return trail.refuse(Status.INVALID_PARAMETERS, refusal)
     answer = envelope_bytes(SUCCESS)
     trail.done(
         to_party="*",
@@ -58,22 +55,79 @@ async def carry_out_broadcast(
         from_party=str(decision.sender.id),
     )
     _, correlation_id = request_ids(request)
-    context.background(_fan_out(context, request.method, request.query_string, body, decision, routed, correlation_id))
+    query = f"?{request.query_string}" if request.query_string else ""
+    object_key = "/".join(routed.segments[:3])
+    context.fan_out.submit(
+        [
+            Delivery(
+                party, url + query, request.method, body, routed.module, routed.interface, object_key, correlation_id
+            )
+            for party, url in decision.recipients
+        ]
+    )
     response = web.Response(body=answer, content_type=JSON_CONTENT_TYPE)
     response.headers.update(routing_headers(decision.sender.id, context.hub_party))
     return response
 
 
-async def _keep_copy(context: HubContext, routed: RoutingRequest, sender: PartyEntry, body: bytes) -> None:
+IDENTITY_FIELD = {"locations": "id", "tariffs": "id", "tokens": "uid"}
+CHILD_IDENTITY_FIELD = ("uid", "id")  # an EVSE's, then a Connector's
+_object_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+async def _keep_copy(
+    context: HubContext, request: web.Request, routed: RoutingRequest, sender: PartyEntry, body: bytes
+) -> str | None:
+    """Update the hub's copy of the broadcast object. Returns why the push is refused, or None. A push the hub
+    cannot apply to its copy (a PATCH of an object it never saw, a malformed one) is still fanned out."""
     if routed.method not in ("PUT", "PATCH") or not body:
-        return
+        return None
     document = orjson.loads(body)
     if not isinstance(document, dict):
-        return
-    levels = routed.segments[2:]
+        return "the body must be a JSON object"
+    module, levels = routed.module, routed.segments[2:]
+    mismatch = _identity_mismatch(module, sender, levels, document)
+    if mismatch:
+        return mismatch
+    object_id = levels[0]
+    if module == "tokens":
+        object_id = token_object_id(object_id, request.query.get("type") or document.get("type"))
+    key = f"{module}|{sender.country_code}|{sender.party_id}|{object_id}"
+    lock = _object_locks.get(key)
+    if lock is None:
+        lock = _object_locks[key] = asyncio.Lock()
+    async with lock:
+        try:
+            await _merge_and_store(context, routed, sender, levels, object_id, document)
+        except (TypeError, ValueError, OverflowError, AttributeError) as error:
+            log.warning("broadcast not kept: cannot apply it", module=module, path=routed.path, error=str(error))
+    return None
+
+
+def _identity_mismatch(module: str, sender: PartyEntry, levels: list[str], document: dict) -> str | None:
+    """The body may not name another owner or object than its URL (else the hub's copy would be another's)."""
+    if len(levels) == 1:
+        expected = {"country_code": sender.country_code, "party_id": sender.party_id, IDENTITY_FIELD[module]: levels[0]}
+    else:
+        expected = {CHILD_IDENTITY_FIELD[len(levels) - 2]: levels[-1]}
+    for field, value in expected.items():
+        given = document.get(field)
+        if given is not None and str(given).upper() != value.upper():
+            return f"the body's {field} {given!r} does not match the URL's {value!r}"
+    return None
+
+
+async def _merge_and_store(
+    context: HubContext, routed: RoutingRequest, sender: PartyEntry, levels: list[str], object_id: str, document: dict
+) -> None:
     module = routed.module
-    stored = await context.store.objects.get(module, sender.country_code, sender.party_id, levels[0])
+    stored = await context.store.objects.get(module, sender.country_code, sender.party_id, object_id)
     previous = orjson.loads(stored.body) if stored else None
+    if stored is not None and routed.method == "PUT" and len(levels) == 1:
+        incoming = sort_key(str(document.get("last_updated", "")))
+        if incoming and stored.sort_key and incoming < stored.sort_key:
+            log.info("broadcast not kept: older than the hub's copy", module=module, path=routed.path)
+            return
     merged = merge_push(module, routed.method, previous, levels, document)
     if merged is None:
         log.info("broadcast not kept: nothing to apply it to", module=module, path=routed.path)
@@ -84,91 +138,12 @@ async def _keep_copy(context: HubContext, routed: RoutingRequest, sender: PartyE
             module=module,
             country_code=sender.country_code,
             party_id=sender.party_id,
-            object_id=levels[0],
+            object_id=object_id,
             last_updated=last_updated,
             sort_key=sort_key(last_updated),
             body=orjson.dumps(merged),
         )
     )
-
-
-async def _fan_out(
-    context: HubContext,
-    method: str,
-    query: str,
-    body: bytes,
-    decision: Broadcast,
-    routed: RoutingRequest,
-    correlation_id: str,
-) -> None:
-    limit = asyncio.Semaphore(MAX_CONCURRENT_FAN_OUT)
-
-    async def deliver(party: PartyEntry, url: str) -> None:
-        platform = context.directory.get(party.platform_id)
-        token = context.peer_token(platform) if platform else None
-        started = time.time()
-        outcome, status, relayed_status = "broadcast-leg", None, None
-        if token is None:
-            outcome = "unreachable"
-        else:
-            async with limit:
-                try:
-                    relayed = await send(
-                        context.client.session,
-                        method,
-                        f"{url}?{query}" if query else url,
-                        token=token,
-                        encoding=platform.auth_encoding,
-                        correlation_id=correlation_id,
-                        headers=routing_headers(party.id, context.hub_party),
-                        body=body,
-                        timeout_seconds=context.settings.timeout_for(routed.module),
-                    )
-                    relayed_status = relayed.status
-                    status = _status_code(relayed.body)
-                    if not 200 <= relayed.status < 300 or (status is not None and status >= 2000):
-                        log.warning(
-                            "broadcast receiver refused",
-                            receiver=party.key,
-                            http_status=relayed.status,
-                            status_code=status,
-                            path=routed.path,
-                        )
-                except ForwardFailed as failure:
-                    outcome = "timeout" if failure.status is Status.TIMEOUT else "unreachable"
-                    log.warning("broadcast receiver failed", receiver=party.key, reason=failure.message)
-        context.messages.record(
-            MessageRecord(
-                at=started,
-                request_id="",
-                correlation_id=correlation_id,
-                platform_id=party.platform_id,
-                from_party=str(context.hub_party),
-                to_party=str(party.id),
-                module=routed.module,
-                interface=routed.interface,
-                method=method,
-                path=url,
-                http_status=relayed_status or 0,
-                status_code=status,
-                downstream_http_status=relayed_status,
-                downstream_status_code=status,
-                latency_ms=round((time.time() - started) * 1000, 2),
-                request_bytes=len(body),
-                outcome=outcome,
-            )
-        )
-
-    await asyncio.gather(*(deliver(party, url) for party, url in decision.recipients))
-
-
-def _status_code(body: bytes) -> int | None:
-    try:
-        document = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-    value = document.get("status_code") if isinstance(document, dict) else None
-    return value if isinstance(value, int) else None
 
 
 async def get_all(context: HubContext, request: web.Request, decision: GetAll, trail: _Trail) -> web.Response:

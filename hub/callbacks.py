@@ -14,7 +14,7 @@ from hub import hub_urls
 from hub.context import HUB_CONTEXT
 from hub.edge import authenticate, request_ids
 from hub.envelope import JSON_CONTENT_TYPE, OcpiError
-from hub.forwarder import RELAYED_HEADERS, ROUTING_HEADERS, ForwardFailed, routing_headers, send
+from hub.forwarder import RELAYED_HEADERS, ROUTING_HEADERS, ForwardFailed, is_envelope, routing_headers, send
 from routing.model import PartyId, Status
 from storage.models import MessageRecord, PlatformState
 
@@ -61,6 +61,13 @@ async def call_back(request: web.Request) -> web.StreamResponse:
         )
     except ForwardFailed as failure:
         raise OcpiError(int(failure.status), failure.message, context.settings.hub_error_http_status) from failure
+    if not is_envelope(relayed.body):
+        status = Status.NOT_CONNECTED if relayed.status in (401, 403) else Status.HUB_ERROR
+        raise OcpiError(
+            int(status),
+            f"the receiver answered HTTP {relayed.status} without an OCPI response envelope",
+            context.settings.hub_error_http_status,
+        )
     headers = CIMultiDict({"Content-Type": JSON_CONTENT_TYPE})
     for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
         if name in relayed.headers:

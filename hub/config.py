@@ -56,6 +56,9 @@ class Settings:
     # HTTP status sent with the hub's own 4xxx errors (OCPI leaves it open; the request reached the OCPI layer).
     hub_error_http_status: int = 200
     # How long the hub URLs it hands out in place of platforms' own URLs stay valid.
+    # Only stand in for URLs on a platform's own registered hosts (response_url, Location, Link); anything else is
+    # refused (response_url) or dropped (headers), so no platform can make the hub call an address of its choice.
+    stand_in_own_hosts_only: bool = True
     command_result_ttl_seconds: float = 900.0  # a RESERVE_NOW's stays until its expiry_date, plus this
     cdr_location_ttl_days: float = 400.0
     page_link_ttl_seconds: float = 3600.0
@@ -145,6 +148,12 @@ def _coerce(name: str, value: Any) -> Any:
     kind = type(getattr(Settings(), name))
     if kind is dict:
         return _mapping_of_seconds(name, value)
+    if kind is bool and isinstance(value, str):
+        if value.strip().lower() in ("true", "yes", "on", "1"):
+            return True
+        if value.strip().lower() in ("false", "no", "off", "0"):
+            return False
+        raise ConfigError(f"setting {name} must be true or false, got {value!r}")
     try:
         return kind(value)
     except (TypeError, ValueError) as error:

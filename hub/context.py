@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -20,6 +19,7 @@ from storage.ports import Store
 
 if TYPE_CHECKING:
     from hub.clientinfo_push import ClientInfoNotifier
+    from hub.fan_out import FanOut
     from hub.liveness import LivenessMonitor
     from hub.message_log import MessageRecorder
     from hub.routing_view import RoutingView
@@ -38,17 +38,11 @@ class HubContext:
     routing: RoutingView
     messages: MessageRecorder
     hub_party: PartyId
-    _tasks: set[asyncio.Task] = dataclasses.field(default_factory=set)
-
-    def background(self, coroutine: Coroutine) -> None:
-        """Run work that must not hold up the answer (broadcast fan-out); `drain` waits for it."""
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    fan_out: FanOut
 
     async def drain(self, seconds: float = 10.0) -> None:
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=seconds)
+        """Wait for work in flight off the request path: broadcast deliveries, HubClientInfo pushes."""
+        await self.fan_out.drain(seconds)
         await self.notifier.drain(seconds)
 
     async def update_platform(self, platform_id: str, change: Callable[[Platform], Platform | None]) -> Platform:

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import aiohttp
+import orjson
 from multidict import CIMultiDictProxy
 
 from hub.envelope import JSON_CONTENT_TYPE
@@ -57,6 +58,7 @@ async def send(
     headers: dict[str, str],
     body: bytes | None,
     timeout_seconds: float,
+    max_answer_bytes: int = 64 * 1024 * 1024,
 ) -> Relayed:
     request_id = str(uuid.uuid4())
     sent = {
@@ -77,7 +79,7 @@ async def send(
             timeout=aiohttp.ClientTimeout(total=timeout_seconds),
             allow_redirects=False,
         ) as response:
-            content = await response.read()
+            content = await _read_at_most(response, max_answer_bytes)
             return Relayed(
                 response.status, content, response.headers, (time.perf_counter() - started) * 1000, request_id
             )
@@ -87,3 +89,36 @@ async def send(
         if isinstance(error, asyncio.CancelledError):
             raise
         raise ForwardFailed(Status.NOT_CONNECTED, f"cannot reach the receiver: {type(error).__name__}") from error
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    if response.content_length is not None and response.content_length > limit:
+        raise ForwardFailed(Status.HUB_ERROR, f"the receiver's answer is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > limit:
+            raise ForwardFailed(Status.HUB_ERROR, f"the receiver's answer is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+PARSE_LIMIT = 65536  # answers larger than this are not parsed just to log their status code
+
+
+def envelope_status(body: bytes) -> int | None:
+    """The `status_code` of an OCPI answer, for logs and decisions; None when unknown or not an envelope."""
+    if not body or len(body) > PARSE_LIMIT:
+        return None
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    value = document.get("status_code") if isinstance(document, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def is_envelope(body: bytes) -> bool:
+    if len(body) > PARSE_LIMIT:
+        return body.lstrip()[:1] == b"{" and b'"status_code"' in body
+    return envelope_status(body) is not None

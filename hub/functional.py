@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import time
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urljoin
 
 import orjson
 import structlog
@@ -20,12 +20,21 @@ from hub.context import HUB_CONTEXT, HubContext
 from hub.directory import Caller
 from hub.edge import authenticate, request_ids
 from hub.envelope import INVALID_PARAMETERS, JSON_CONTENT_TYPE, OcpiError, envelope_bytes
-from hub.forwarder import RELAYED_HEADERS, ROUTING_HEADERS, ForwardFailed, Relayed, routing_headers, send
+from hub.forwarder import (
+    RELAYED_HEADERS,
+    ROUTING_HEADERS,
+    ForwardFailed,
+    Relayed,
+    envelope_status,
+    is_envelope,
+    routing_headers,
+    send,
+)
 from hub.timeutil import parse_datetime
-from routing.decide import decide, lookup_needed
+from routing.decide import decide, hint_key, lookup_needed, resolve_sender
 from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
 from routing.model import PartyId, Status
-from routing.request import ContentKeys, RoutingRequest, content_keys
+from routing.request import ContentKeys, RoutingRequest, content_keys, unsafe_segment
 from storage.models import MessageRecord, RoutingHint
 
 log = structlog.get_logger("hub.routing")
@@ -37,15 +46,21 @@ async def route(request: web.Request) -> web.StreamResponse:
     started = time.perf_counter()
     module = request.match_info["module"]
     interface = request.match_info["interface"].upper()
-    path = request.match_info.get("rest") or ""
+    if request.method not in ROUTED_METHODS:
+        raise OcpiError(2000, f"{request.method} is not an OCPI method", 405, {"Allow": ", ".join(ROUTED_METHODS)})
+    path = _raw_suffix(request, module, interface)
     body = await request.read()
     if body:
         _check_json(body)
     to, from_ = _routing_parties(request)
-    keys = content_keys(module, interface, request.method, path, body) if to is None else ContentKeys()
+    if to is None:
+        keys = content_keys(module, interface, request.method, path, body, request.query.get("type"))
+    else:
+        keys = ContentKeys()
     routed = RoutingRequest(caller.platform.id, module, interface, request.method, path, to, from_, keys)
-    facts = await _facts(context, lookup_needed(routed))
-    decision = decide(routed, context.routing.directory, context.routing.agreements, context.hub_party, facts)
+    directory = context.routing.directory
+    facts = await _facts(context, lookup_needed(routed, resolve_sender(routed, directory)))
+    decision = decide(routed, directory, context.routing.agreements, context.hub_party, facts)
     trail = _Trail(context, request, caller, routed, started, len(body))
     match decision:
         case Forward():
@@ -56,6 +71,23 @@ async def route(request: web.Request) -> web.StreamResponse:
             return await get_all(context, request, decision, trail)
         case Reject():
             return trail.refuse(decision.status, decision.message, decision.http_status)
+
+
+ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _raw_suffix(request: web.Request, module: str, interface: str) -> str:
+    """The path after the module's base URL, as sent (percent-encoded), checked to be safe to append to the
+    receiver's endpoint URL."""
+    raw = request.rel_url.raw_path
+    base = f"/ocpi/2.2.1/{interface.lower()}/{module}"
+    if not raw.startswith(base):
+        raise OcpiError(2000, "no such OCPI endpoint on this hub", 404)
+    suffix = raw[len(base) :]
+    unsafe = unsafe_segment(suffix)
+    if unsafe is not None:
+        raise OcpiError(INVALID_PARAMETERS, f"path segment {unsafe!r} is not allowed (no '..', '/', '?', '#')")
+    return suffix
 
 
 class _Trail:
@@ -211,10 +243,12 @@ async def _forward(
     for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
         if name in relayed.headers:
             response_headers[name] = relayed.headers[name]
+    status_code = envelope_status(relayed.body)
+    if not is_envelope(relayed.body):
+        return _not_an_envelope(trail, decision, relayed)
     await _stand_in_response_headers(context, routed, decision, relayed, response_headers, trail)
-    if 200 <= relayed.status < 300:
+    if 200 <= relayed.status < 300 and status_code is not None and 1000 <= status_code < 2000:
         await _remember(context, routed, decision, document)
-    status_code = _status_code(relayed.body)
     trail.done(
         to_party=str(decision.target.id),
         http_status=relayed.status,
@@ -225,6 +259,18 @@ async def _forward(
         from_party=str(decision.sender.id),
     )
     return web.Response(status=relayed.status, body=relayed.body, headers=response_headers)
+
+
+def _not_an_envelope(trail: _Trail, decision: Forward, relayed: Relayed) -> web.Response:
+    """The receiver answered, but not in OCPI (a proxy's error page, an empty body): relaying that as it is would
+    mislead the requester (a receiver's 401 would look like the requester's own token failing)."""
+    if relayed.status in (401, 403):
+        return trail.refuse(
+            Status.NOT_CONNECTED, f"{decision.target.id} refused the hub's credentials (HTTP {relayed.status})"
+        )
+    return trail.refuse(
+        Status.HUB_ERROR, f"{decision.target.id} answered HTTP {relayed.status} without an OCPI response envelope"
+    )
 
 
 def _document(body: bytes) -> dict[str, Any] | None:
@@ -250,26 +296,38 @@ async def _stand_in_response_urls(
         "to_party": decision.sender.id,
     }
     if document is not None and isinstance(document.get("response_url"), str) and routed.method in ("POST", "PUT"):
+        original = _own_url(context, document["response_url"], decision.sender.platform_id)
         hub_url = await hub_urls.stand_in(
             context,
             kind="response_url",
-            target_url=document["response_url"],
+            target_url=original,
             ttl_seconds=_result_ttl(context, routed, document),
             **common,
         )
-        body = hub_urls.replace_response_url(body, document, hub_url)
+        body = hub_urls.replace_response_url(body, hub_url)
     if module == "chargingprofiles" and "response_url=" in query:
         original = next((v for k, v in _query_pairs(query) if k == "response_url"), None)
         if original:
             hub_url = await hub_urls.stand_in(
                 context,
                 kind="response_url",
-                target_url=original,
+                target_url=_own_url(context, original, decision.sender.platform_id),
                 ttl_seconds=context.settings.command_result_ttl_seconds,
                 **common,
             )
             query = hub_urls.replace_query_value(query, "response_url", hub_url)
     return body, query
+
+
+def _own_url(context: HubContext, url: str, platform_id: str) -> str:
+    if context.settings.stand_in_own_hosts_only and not hub_urls.on_platform_host(
+        url, context.directory.get(platform_id)
+    ):
+        raise OcpiError(
+            INVALID_PARAMETERS,
+            f"response_url {url!r} is not on your platform's registered hosts (those of your OCPI endpoints)",
+        )
+    return url
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
@@ -297,13 +355,13 @@ async def _stand_in_response_headers(
         "from_party": decision.sender.id,
         "to_party": decision.target.id,
     }
-    link = hub_urls.next_link(relayed.headers.get("Link"))
+    link = _receivers_url(context, hub_urls.next_link(relayed.headers.get("Link")), decision, trail)
     if link:
         hub_url = await hub_urls.stand_in(
             context, kind="link", target_url=link, ttl_seconds=context.settings.page_link_ttl_seconds, **common
         )
         headers["Link"] = f'<{hub_url}>; rel="next"'
-    location = relayed.headers.get("Location")
+    location = _receivers_url(context, relayed.headers.get("Location"), decision, trail)
     if location and routed.module == "cdrs":
         hub_url = await hub_urls.stand_in(
             context,
@@ -315,44 +373,48 @@ async def _stand_in_response_headers(
         headers["Location"] = hub_url
 
 
+def _receivers_url(context: HubContext, url: str | None, decision: Forward, trail: _Trail) -> str | None:
+    """A Link or Location from the receiver, made absolute; dropped if it leads off the receiver's own hosts."""
+    if not url:
+        return None
+    absolute = urljoin(decision.url, url)
+    if context.settings.stand_in_own_hosts_only and not hub_urls.on_platform_host(
+        absolute, context.directory.get(decision.target.platform_id)
+    ):
+        log.warning(
+            "receiver's URL is not on its hosts; dropped",
+            url=absolute,
+            receiver=str(decision.target.id),
+            request_id=trail.request_id,
+        )
+        return None
+    return absolute
+
+
 async def _remember(context: HubContext, routed: RoutingRequest, decision: Forward, document) -> None:
-    """What open routing learns from traffic that went through: which CPO and eMSP a session or reservation is
-    between."""
+    """What open routing learns from traffic the receiver accepted: which CPO and eMSP a session or reservation is
+    between, kept under each of the two parties (ids are unique only within one CPO)."""
     now = time.time()
     settings = context.settings
     if routed.module == "sessions" and routed.interface == "RECEIVER" and routed.method == "PUT":
         segments = routed.segments
         if len(segments) >= 3:
-            await context.store.hints.put(
-                RoutingHint(
-                    kind="session",
-                    key=segments[2],
-                    cpo=decision.sender.key,
-                    emsp=decision.target.key,
-                    expires_at=now + settings.session_hint_ttl_days * 86400,
-                )
-            )
+            expires_at = now + settings.session_hint_ttl_days * 86400
+            cpo, emsp = decision.sender.key, decision.target.key
+            for party in (cpo, emsp):
+                await _hint(context, "session", hint_key(party, segments[2]), cpo, emsp, expires_at)
     if routed.module == "commands" and routed.path.strip("/") == "RESERVE_NOW" and document:
         reservation_id = document.get("reservation_id")
         if isinstance(reservation_id, str):
-            await context.store.hints.put(
-                RoutingHint(
-                    kind="reservation",
-                    key=reservation_id,
-                    cpo=decision.target.key,
-                    emsp=decision.sender.key,
-                    expires_at=now + _result_ttl(context, routed, document),
-                )
-            )
+            expires_at = now + _result_ttl(context, routed, document)
+            cpo, emsp = decision.target.key, decision.sender.key
+            await _hint(context, "reservation", hint_key(emsp, reservation_id), cpo, emsp, expires_at)
 
 
-def _status_code(body: bytes) -> int | None:
-    """The OCPI status code of a relayed answer, for the log; large bodies are not parsed for it."""
-    if not body or len(body) > 65536:
-        return None
-    try:
-        document = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-    value = document.get("status_code") if isinstance(document, dict) else None
-    return value if isinstance(value, int) else None
+async def _hint(context: HubContext, kind: str, key: str, cpo: str, emsp: str, expires_at: float) -> None:
+    """Keep a hint; if the same key already leads to another pair of parties, keep it as ambiguous (routes nothing)."""
+    existing = await context.store.hints.get(kind, key, time.time())
+    if existing is not None and (existing.cpo, existing.emsp) != (cpo, emsp):
+        cpo = emsp = ""
+        log.warning("routing hint is ambiguous; open routing will ask for OCPI-to", kind=kind, key=key)
+    await context.store.hints.put(RoutingHint(kind=kind, key=key, cpo=cpo, emsp=emsp, expires_at=expires_at))

@@ -4,17 +4,18 @@ expiry, to the original URL, the one platform allowed to call it, and where the 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from json.decoder import scanstring
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import orjson
 
 from hub.context import HubContext
 from routing.model import PartyId
-from storage.models import CallbackMapping
+from storage.models import CallbackMapping, Platform
 
 CALLBACK_PATH = "/ocpi/2.2.1/hub/callback"
 LINK_PATTERN = re.compile(r"<([^>]*)>\s*;\s*rel=\"?next\"?", re.IGNORECASE)
@@ -49,13 +50,42 @@ async def stand_in(
     return f"{context.settings.base_url}{CALLBACK_PATH}/{mapping.id}"
 
 
-def replace_response_url(body: bytes, document: dict[str, Any], new_url: str) -> bytes:
-    """The body with `response_url` replaced. Where the original value occurs once as encoded, only those bytes
-    change, so everything else (number formats, field order, unknown fields) stays exactly as sent."""
-    original = orjson.dumps(document["response_url"])
-    if body.count(original) == 1:
-        return body.replace(original, orjson.dumps(new_url))
-    return orjson.dumps({**document, "response_url": new_url})
+def replace_response_url(body: bytes, new_url: str) -> bytes:
+    """The body with the value of its top-level `response_url` replaced, and not one other byte changed: number
+    formats, escapes, field order and unknown fields stay exactly as sent (checklist R-D-5)."""
+    return replace_top_level_value(body, "response_url", orjson.dumps(new_url))
+
+
+def replace_top_level_value(body: bytes, key: str, new_value: bytes) -> bytes:
+    """Replace the value of every top-level `key` of a JSON object, found by scanning the text: a nested field of
+    the same name, or the same URL elsewhere in the body, is left alone."""
+    text = body.decode("utf-8")
+    decoder = json.JSONDecoder()
+    pieces, position = [], _skip_space(text, 0)
+    if position >= len(text) or text[position] != "{":
+        raise ValueError("not a JSON object")
+    position = _skip_space(text, position + 1)
+    last = 0
+    while position < len(text) and text[position] != "}":
+        name, position = scanstring(text, position + 1)
+        position = _skip_space(text, position)
+        position = _skip_space(text, position + 1)  # past the colon
+        _, end = decoder.raw_decode(text, position)
+        if name == key:
+            pieces.append(text[last:position].encode("utf-8"))
+            pieces.append(new_value)
+            last = end
+        position = _skip_space(text, end)
+        if position < len(text) and text[position] == ",":
+            position = _skip_space(text, position + 1)
+    pieces.append(text[last:].encode("utf-8"))
+    return b"".join(pieces)
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\n\r":
+        position += 1
+    return position
 
 
 def replace_query_value(query_string: str, name: str, new_value: str) -> str:
@@ -68,3 +98,28 @@ def next_link(header: str | None) -> str | None:
         return None
     match = LINK_PATTERN.search(header)
     return match.group(1) if match else None
+
+
+def on_platform_host(url: str, platform: Platform | None) -> bool:
+    """Whether a URL points at a server the platform registered (the host and port of its versions URL or of one
+    of its endpoints): the hub calls no other address on a platform's say-so."""
+    if platform is None:
+        return False
+    target = _origin(url)
+    if target is None:
+        return False
+    registered = {_origin(endpoint.url) for endpoint in platform.endpoints}
+    if platform.versions_url:
+        registered.add(_origin(platform.versions_url))
+    return target in registered
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname.lower(), port

@@ -32,22 +32,30 @@ class MessageRecorder:
 
     def record(self, record: MessageRecord) -> None:
         self._buffer.append(record)
-        if len(self._buffer) > MAX_BUFFERED:
-            overflow = len(self._buffer) - MAX_BUFFERED
-            del self._buffer[:overflow]
-            self.dropped += overflow
+        self._trim()
         if len(self._buffer) >= BATCH_SIZE:
             self._wake.set()
 
+    def _trim(self) -> None:
+        overflow = len(self._buffer) - MAX_BUFFERED
+        if overflow > 0:
+            del self._buffer[:overflow]
+            self.dropped += overflow
+            log.warning("message log buffer full: oldest records dropped", dropped=overflow)
+
     async def flush(self) -> None:
         while self._buffer:
+            # Take the batch out before writing: records that arrive (or are trimmed) meanwhile are not confused
+            # with it. On failure it goes back in front, to be retried.
             batch = self._buffer[:BATCH_SIZE]
+            del self._buffer[:BATCH_SIZE]
             try:
                 await self._store.messages.append(batch)
             except Exception:
                 log.exception("message log write failed; will retry", records=len(batch))
+                self._buffer[:0] = batch
+                self._trim()
                 return
-            del self._buffer[: len(batch)]
 
     async def run(self) -> None:
         last_purge = 0.0

@@ -11,6 +11,7 @@ from hub.clientinfo_push import ClientInfoNotifier
 from hub.config import Settings
 from hub.context import HubContext
 from hub.directory import Directory
+from hub.fan_out import FanOut
 from hub.liveness import LivenessMonitor
 from hub.message_log import MessageRecorder
 from hub.ocpi_client import OcpiClient
@@ -27,7 +28,11 @@ async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
         directory = Directory(store)
         await directory.load()
         connector = aiohttp.TCPConnector(limit=0, limit_per_host=64, ttl_dns_cache=300)
-        async with aiohttp.ClientSession(connector=connector, skip_auto_headers=("User-Agent",)) as session:
+        broadcast_connector = aiohttp.TCPConnector(limit=0, limit_per_host=16, ttl_dns_cache=300)
+        async with (
+            aiohttp.ClientSession(connector=connector, skip_auto_headers=("User-Agent",)) as session,
+            aiohttp.ClientSession(connector=broadcast_connector, skip_auto_headers=("User-Agent",)) as broadcasts,
+        ):
             context = HubContext(
                 settings=settings,
                 store=store,
@@ -41,7 +46,9 @@ async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
                     store, settings.message_log_flush_seconds, settings.message_log_retention_days
                 ),
                 hub_party=PartyId.of(settings.country_code, settings.party_id),
+                fan_out=FanOut(broadcasts),
             )
+            context.fan_out.bind(context)
             await context.routing.refresh_agreements(force=True)
             context.notifier.bind(context)
             context.liveness.bind(context)

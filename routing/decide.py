@@ -34,25 +34,35 @@ def _fits(entry: PartyEntry, cpo_side: bool) -> bool:
     return entry.role == "CPO" if cpo_side else entry.role not in ("CPO", "HUB")
 
 
-def lookup_needed(request: RoutingRequest) -> Lookup | None:
-    """The storage facts open routing needs for this request, if any (only without TO headers)."""
-    if request.to is not None:
+def hint_key(party_key: str, object_id: str) -> str:
+    """Routing hints are kept per party: session and reservation ids are unique only within one CPO."""
+    return f"{party_key}|{object_id}"
+
+
+def lookup_needed(request: RoutingRequest, sender: PartyEntry | Reject) -> Lookup | None:
+    """The storage facts open routing needs for this request from this sender, if any (only without TO)."""
+    if request.to is not None or isinstance(sender, Reject):
         return None
     keys, module = request.keys, request.module
     if module == "tokens" and keys.token_uid:
-        return Lookup("owners", "tokens", keys.token_uid)
+        return Lookup("owners", "tokens", token_object_id(keys.token_uid, keys.token_type))
     if module == "commands" and keys.command in LOCATION_COMMANDS and keys.location_id:
         return Lookup("owners", "locations", keys.location_id)
     if module == "commands" and keys.command == "CANCEL_RESERVATION" and keys.reservation_id:
-        return Lookup("hint", "reservation", keys.reservation_id)
+        return Lookup("hint", "reservation", hint_key(sender.key, keys.reservation_id))
     if keys.session_id and (
         module in ("chargingprofiles", "commands")
         or (module == "sessions" and not (request.method == "PUT" and keys.cdr_token_party))
     ):
-        return Lookup("hint", "session", keys.session_id)
+        return Lookup("hint", "session", hint_key(sender.key, keys.session_id))
     if module in ("locations", "tariffs") and request.interface == SENDER and keys.object_id:
         return Lookup("owners", module, keys.object_id)
     return None
+
+
+def token_object_id(uid: str, token_type: str | None) -> str:
+    """Tokens are identified by uid and type together (OCPI 2.2.1 tokens module); the type defaults to RFID."""
+    return f"{uid}|{(token_type or 'RFID').upper()}"
 
 
 def decide(
@@ -62,10 +72,12 @@ def decide(
     hub: PartyId,
     facts: Facts | None = None,
 ) -> Decision:
-    cpo_target = target_is_cpo(request.module, request.interface)
-    sender = _sender(request, directory, cpo_side=not cpo_target)
+    sender = resolve_sender(request, directory)
     if isinstance(sender, Reject):
         return sender
+    not_owner = _not_the_owner(request, sender)
+    if not_owner is not None:
+        return not_owner
     if request.to == hub:
         return _to_hub(request, sender, directory, agreements)
     if request.to is not None:
@@ -73,13 +85,23 @@ def decide(
     return _open(request, sender, directory, agreements, facts or Facts())
 
 
-def _sender(request: RoutingRequest, directory: RoutingDirectory, cpo_side: bool) -> PartyEntry | Reject:
+def resolve_sender(request: RoutingRequest, directory: RoutingDirectory) -> PartyEntry | Reject:
+    """The party sending the request: OCPI-from if given (it must be the caller's, in a role that sends this),
+    else the caller's only party that could send it."""
+    cpo_side = not target_is_cpo(request.module, request.interface)
     own = directory.of_platform(request.platform_id)
     if request.from_ is not None:
         named = [p for p in own if p.id == request.from_]
         if not named:
             return Reject(Status.NOT_YOUR_PARTY, f"OCPI-from {request.from_} is not a party of your platform")
-        return next((p for p in named if _fits(p, cpo_side)), named[0])
+        fitting = next((p for p in named if _fits(p, cpo_side)), None)
+        if fitting is None:
+            role = "CPO" if cpo_side else "non-CPO"
+            return Reject(
+                Status.NOT_YOUR_PARTY,
+                f"{request.from_} has no {role} role, which sends {request.module} requests to this interface",
+            )
+        return fitting
     fitting = [p for p in own if _fits(p, cpo_side)]
     if len({p.id for p in fitting}) == 1:
         return fitting[0]
@@ -88,6 +110,24 @@ def _sender(request: RoutingRequest, directory: RoutingDirectory, cpo_side: bool
         Status.INVALID_PARAMETERS,
         f"send OCPI-from-country-code and OCPI-from-party-id: your platform hosts {len(fitting)} {side} parties "
         f"that could send this {request.module} request",
+    )
+
+
+CLIENT_OWNED_MODULES = ("locations", "sessions", "tariffs", "tokens")
+
+
+def _not_the_owner(request: RoutingRequest, sender: PartyEntry) -> Reject | None:
+    """On a Receiver interface of locations, sessions, tariffs and tokens the URL names the object's owner
+    (`/{country_code}/{party_id}/...`): only the owner may push or read its objects there. Receivers see only the
+    hub's credentials, so the hub is the one that can check this."""
+    if request.interface == SENDER or request.module not in CLIENT_OWNED_MODULES:
+        return None
+    segments = request.segments
+    if len(segments) >= 2 and (segments[0].upper(), segments[1].upper()) == (sender.country_code, sender.party_id):
+        return None
+    return Reject(
+        Status.INVALID_PARAMETERS,
+        f"the URL must name the object's owner, your party: /{sender.country_code}/{sender.party_id}/...",
     )
 
 
@@ -192,6 +232,8 @@ def _open_target(request: RoutingRequest, sender: PartyEntry, facts: Facts) -> P
     if module in ("sessions", "cdrs") and keys.cdr_token_party and request.method in ("PUT", "POST"):
         return keys.cdr_token_party
     if facts.hint_cpo is not None:
+        if not facts.hint_cpo or not facts.hint_emsp:
+            return None  # the id is ambiguous: more than one counterpart used it
         wanted = facts.hint_cpo if target_is_cpo(module, request.interface) else facts.hint_emsp
         if wanted is not None and sender.key in (facts.hint_cpo, facts.hint_emsp):
             country_code, party_id, _ = wanted.split(":")

@@ -22,7 +22,7 @@ def merge_push(
     if module != "locations" or stored is None or len(levels) > 3:
         return None
     location = dict(stored)
-    evses = list(location.get("evses") or [])
+    evses = _list(location.get("evses"))
     index = _find(evses, "uid", levels[1])
     if len(levels) == 2:
         if method == "PUT":
@@ -36,7 +36,7 @@ def merge_push(
         if index is None:
             return None
         evse = dict(evses[index])
-        connectors = list(evse.get("connectors") or [])
+        connectors = _list(evse.get("connectors"))
         connector_index = _find(connectors, "id", levels[2])
         if method == "PUT":
             connector = body
@@ -52,6 +52,10 @@ def merge_push(
     # OCPI: a Location's last_updated is when it "or one of its EVSEs or Connectors" last changed.
     location["last_updated"] = _latest(location.get("last_updated"), body.get("last_updated"))
     return location
+
+
+def _list(value: Any) -> list:
+    return list(value) if isinstance(value, list) else []
 
 
 def _find(items: list[dict], key: str, value: str) -> int | None:
@@ -75,14 +79,17 @@ def _latest(first: Any, second: Any) -> Any:
         return first
     try:
         return second if parse_utc(second) > parse_utc(first) else first
-    except ValueError:
+    except (ValueError, OverflowError):
         return first
 
 
 def parse_utc(text: str) -> dt.datetime:
     value = text.strip().removesuffix("Z").removesuffix("z")
     parsed = dt.datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    try:
+        return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    except OverflowError as error:
+        raise ValueError(f"date-time out of range: {text}") from error
 
 
 def sort_key(last_updated: str) -> str:

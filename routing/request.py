@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import unquote
 
 import msgspec
 
@@ -17,6 +18,7 @@ class ContentKeys:
     session_id: str | None = None
     location_id: str | None = None
     token_uid: str | None = None
+    token_type: str | None = None  # the `type` query parameter of a tokens request
     reservation_id: str | None = None
     command: str | None = None
     object_id: str | None = None  # Sender interface GET of one object
@@ -28,18 +30,36 @@ class RoutingRequest:
     module: str
     interface: str  # the hub interface called: SENDER | RECEIVER
     method: str
-    path: str  # after the module's base URL: "" or "/..."
+    path: str  # after the module's base URL, still percent-encoded as received: "" or "/..."
     to: PartyId | None
     from_: PartyId | None
     keys: ContentKeys = ContentKeys()
 
     @property
     def segments(self) -> list[str]:
-        return [segment for segment in self.path.split("/") if segment]
+        return split_path(self.path)
 
     @property
     def is_push(self) -> bool:
         return self.method in ("POST", "PUT", "PATCH")
+
+
+FORBIDDEN_IN_SEGMENTS = ("/", "?", "#", "\\")
+
+
+def split_path(path: str) -> list[str]:
+    """The decoded segments of a percent-encoded path suffix."""
+    return [unquote(segment) for segment in path.split("/") if segment]
+
+
+def unsafe_segment(path: str) -> str | None:
+    """A segment that could climb out of the receiver's endpoint or change the URL's meaning once a server decodes
+    it (`..`, an encoded `/`, `?` or `#`); None if the path is safe to append to an endpoint URL."""
+    for segment in path.split("/"):
+        decoded = unquote(segment)
+        if decoded in (".", "..") or any(character in decoded for character in FORBIDDEN_IN_SEGMENTS):
+            return segment
+    return None
 
 
 class _Token(msgspec.Struct):
@@ -59,9 +79,11 @@ class _Body(msgspec.Struct):
 _decoder = msgspec.json.Decoder(_Body)
 
 
-def content_keys(module: str, interface: str, method: str, path: str, body: bytes | None) -> ContentKeys:
+def content_keys(
+    module: str, interface: str, method: str, path: str, body: bytes | None, token_type: str | None = None
+) -> ContentKeys:
     """Read the routing-relevant keys of a request from its path and, where open routing needs it, its body."""
-    segments = [segment for segment in path.split("/") if segment]
+    segments = split_path(path)
     parsed = _Body()
     if body and method in ("POST", "PUT") and module in ("sessions", "cdrs", "commands"):
         try:
@@ -92,6 +114,7 @@ def content_keys(module: str, interface: str, method: str, path: str, body: byte
         session_id=session_id,
         location_id=parsed.location_id,
         token_uid=token_uid,
+        token_type=token_type if token_uid else None,
         reservation_id=parsed.reservation_id,
         command=command,
         object_id=object_id,

@@ -257,3 +257,12 @@ async def test_the_message_log_is_searchable_from_the_cli(network):
     assert "cli-find-1" in out and "sessions" in out
     code, out, err = await run_cli("messages", "--since", "yesterday", "--store", store)
     assert code != 0 and "not an RFC 3339 date-time" in err
+
+
+async def test_a_put_and_the_patch_after_it_arrive_in_order(network):
+    network.emsp.replies[("PUT", "/ocpi/2.2.1/receiver/locations/NL/CPA/L1")] = Reply(delay=0.3)
+    await broadcast(network, "PUT", "/NL/CPA/L1", location("L1", "2026-11-25T08:00:00Z"))
+    await broadcast(network, "PATCH", "/NL/CPA/L1/E1", {"status": "CHARGING", "last_updated": "2026-11-25T09:00:00Z"})
+    await network.hub.context.drain()
+    to_ema = [r.method for r in network.emsp.received if r.headers["OCPI-to-party-id"] == "EMA"]
+    assert to_ema == ["PUT", "PATCH"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.decide import decide, lookup_needed
+from routing.decide import decide, lookup_needed, resolve_sender
 from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
 from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES, AgreementBook, PartyEntry, PartyId, RoutingDirectory
 from routing.request import ContentKeys, RoutingRequest, content_keys
@@ -153,6 +153,24 @@ DIRECTED = [
         "FROM needed when several parties could send",
         request("emsp1", "commands", "RECEIVER", "POST", "/STOP_SESSION", "NL:CPA"),
         "reject 2001",
+    ),
+]
+
+DIRECTED += [
+    (
+        "a push naming another owner in the URL",
+        request("cpo1", "locations", "RECEIVER", "PUT", "/NL/DUO/L1", "DE:EMA", "NL:CPA"),
+        "reject 2001",
+    ),
+    (
+        "reading another party's object at a receiver, even one on the same platform",
+        request("emsp1", "tokens", "RECEIVER", "GET", "/DE/EMB/T1", "NL:CPA", "DE:EMA"),
+        "reject 2001",
+    ),
+    (
+        "FROM in a role that does not send this",
+        request("cpo1", "commands", "RECEIVER", "POST", "/STOP_SESSION", "NL:DUO", "NL:CPA"),
+        "reject 2901",
     ),
 ]
 
@@ -313,7 +331,7 @@ FACTS = [
             command="STOP_SESSION",
             session_id="S1",
         ),
-        Lookup("hint", "session", "S1"),
+        Lookup("hint", "session", "DE:EMA:EMSP|S1"),
         Facts(hint_cpo="NL:CPA:CPO", hint_emsp="DE:EMA:EMSP"),
         "forward DE:EMA:EMSP -> NL:CPA:CPO https://cpo1/receiver/commands/STOP_SESSION +TO",
     ),
@@ -329,14 +347,14 @@ FACTS = [
             command="STOP_SESSION",
             session_id="S1",
         ),
-        Lookup("hint", "session", "S1"),
-        Facts(hint_cpo="NL:CPA:CPO", hint_emsp="DE:EMA:EMSP"),
+        Lookup("hint", "session", "DE:EMB:EMSP|S1"),
+        Facts(),
         "reject 4001",
     ),
     (
         "session PATCH by the session's eMSP",
         request("cpo1", "sessions", "RECEIVER", "PATCH", "/NL/CPA/S1", frm="NL:CPA", session_id="S1"),
-        Lookup("hint", "session", "S1"),
+        Lookup("hint", "session", "NL:CPA:CPO|S1"),
         Facts(hint_cpo="NL:CPA:CPO", hint_emsp="DE:EMA:EMSP"),
         "forward NL:CPA:CPO -> DE:EMA:EMSP https://emsp1/receiver/sessions/NL/CPA/S1 +TO",
     ),
@@ -352,21 +370,21 @@ FACTS = [
             command="CANCEL_RESERVATION",
             reservation_id="R1",
         ),
-        Lookup("hint", "reservation", "R1"),
+        Lookup("hint", "reservation", "DE:EMA:EMSP|R1"),
         Facts(hint_cpo="NL:CPA:CPO", hint_emsp="DE:EMA:EMSP"),
         "forward DE:EMA:EMSP -> NL:CPA:CPO https://cpo1/receiver/commands/CANCEL_RESERVATION +TO",
     ),
     (
         "authorize by the token's owner",
         request("cpo1", "tokens", "SENDER", "POST", "/0123/authorize", frm="NL:CPA", token_uid="0123"),
-        Lookup("owners", "tokens", "0123"),
+        Lookup("owners", "tokens", "0123|RFID"),
         Facts(owners=(PartyId("DE", "EMA"),)),
         "forward NL:CPA:CPO -> DE:EMA:EMSP https://emsp1/sender/tokens/0123/authorize +TO",
     ),
     (
         "charging profile by the session's CPO",
         request("emsp1", "chargingprofiles", "RECEIVER", "PUT", "/S1", frm="DE:EMA", session_id="S1"),
-        Lookup("hint", "session", "S1"),
+        Lookup("hint", "session", "DE:EMA:EMSP|S1"),
         Facts(hint_cpo="NL:CPA:CPO", hint_emsp="DE:EMA:EMSP"),
         "forward DE:EMA:EMSP -> NL:CPA:CPO https://cpo1/receiver/chargingprofiles/S1 +TO",
     ),
@@ -389,9 +407,38 @@ FACTS = [
             command="STOP_SESSION",
             session_id="S9",
         ),
-        Lookup("hint", "session", "S9"),
+        Lookup("hint", "session", "DE:EMA:EMSP|S9"),
         Facts(),
         "reject 4001",
+    ),
+]
+
+
+FACTS += [
+    (
+        "a session id two CPOs used with this eMSP is ambiguous",
+        request(
+            "emsp1",
+            "commands",
+            "RECEIVER",
+            "POST",
+            "/STOP_SESSION",
+            frm="DE:EMA",
+            command="STOP_SESSION",
+            session_id="S1",
+        ),
+        Lookup("hint", "session", "DE:EMA:EMSP|S1"),
+        Facts(hint_cpo="", hint_emsp=""),
+        "reject 4001",
+    ),
+    (
+        "authorize looks the token up with its type",
+        request(
+            "cpo1", "tokens", "SENDER", "POST", "/0123/authorize", frm="NL:CPA", token_uid="0123", token_type="APP_USER"
+        ),
+        Lookup("owners", "tokens", "0123|APP_USER"),
+        Facts(owners=(PartyId("DE", "EMA"),)),
+        "forward NL:CPA:CPO -> DE:EMA:EMSP https://emsp1/sender/tokens/0123/authorize +TO",
     ),
 ]
 
@@ -400,13 +447,13 @@ FACTS = [
     ("case", "routed", "lookup", "facts", "expected"), FACTS, ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_open_routing_with_facts(case, routed, lookup, facts, expected):
-    assert lookup_needed(routed) == lookup, case
+    assert lookup_needed(routed, resolve_sender(routed, DIRECTORY)) == lookup, case
     assert summary(decide(routed, DIRECTORY, AGREEMENTS, HUB, facts)) == expected, case
 
 
 def test_no_lookup_for_directed_requests():
     routed = request("emsp1", "commands", "RECEIVER", "POST", "/STOP_SESSION", "NL:CPA", "DE:EMA", session_id="S1")
-    assert lookup_needed(routed) is None
+    assert lookup_needed(routed, resolve_sender(routed, DIRECTORY)) is None
 
 
 def test_open_policy_routes_without_agreements():
