@@ -53,6 +53,9 @@ class Directory:
         platforms = await self._store.platforms.list_all()
         for platform in platforms:
             self.apply(platform)
+        present = {platform.id for platform in platforms}
+        for platform_id in [known for known in self._platforms if known not in present]:
+            self.forget(platform_id)
         self._watermark = max(self._watermark, max((p.seq for p in platforms), default=0))
         self._gap_seen_at = None
 
@@ -69,6 +72,14 @@ class Directory:
         for token_hash in platform.token_hashes:
             self._platform_by_token_hash[token_hash] = platform.id
         self.generation += 1
+
+    def forget(self, platform_id: str) -> None:
+        """Drop a platform that was deleted from the store."""
+        platform = self._platforms.pop(platform_id, None)
+        if platform is not None:
+            for token_hash in platform.token_hashes:
+                self._platform_by_token_hash.pop(token_hash, None)
+            self.generation += 1
 
     async def refresh(self) -> None:
         changed = await self._store.platforms.changed_since(self._watermark)

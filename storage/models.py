@@ -182,3 +182,13 @@ class MessageRecord(msgspec.Struct, kw_only=True):
     response_bytes: int = 0
     outcome: str = ""  # forwarded | broadcast | answered | rejected | timeout | unreachable
     recipients: int = 0  # for a broadcast: how many receivers it went to
+
+
+def message_failed(record: MessageRecord) -> bool:
+    """A message that did not succeed: the hub refused it, the receiver could not be reached or answered with an
+    error (HTTP 4xx/5xx, or an OCPI status outside 1xxx)."""
+    if record.outcome in ("rejected", "timeout", "unreachable"):
+        return True
+    if record.http_status >= 400:
+        return True
+    return record.status_code is not None and not 1000 <= record.status_code < 2000

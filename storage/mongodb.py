@@ -32,6 +32,7 @@ from storage.models import (
     Platform,
     RoutingHint,
     StoredObject,
+    message_failed,
     party_key,
     platform_from_document,
     platform_to_document,
@@ -138,6 +139,10 @@ class MongoPlatformStore:
     async def changed_since(self, seq: int) -> list[Platform]:
         cursor = self._platforms.find({"seq": {"$gt": seq}}).sort("seq", ASCENDING)
         return [platform_from_document(document) async for document in cursor]
+
+    async def delete(self, platform_id: str) -> bool:
+        result = await self._platforms.delete_one({"_id": platform_id})
+        return result.deleted_count > 0
 
 
 def _platform_or_none(document: dict | None) -> Platform | None:
@@ -375,7 +380,8 @@ class MongoMessageLog:
 
     async def append(self, records: list[MessageRecord]) -> None:
         if records:
-            await self._messages.insert_many([msgspec.to_builtins(record) for record in records], ordered=True)
+            documents = [{**msgspec.to_builtins(record), "failed": message_failed(record)} for record in records]
+            await self._messages.insert_many(documents, ordered=True)
 
     async def query(
         self,
@@ -383,6 +389,9 @@ class MongoMessageLog:
         request_id: str | None = None,
         correlation_id: str | None = None,
         party: str | None = None,
+        module: str | None = None,
+        platform_id: str | None = None,
+        failed: bool | None = None,
         since: float | None = None,
         until: float | None = None,
         limit: int = 100,
@@ -391,6 +400,12 @@ class MongoMessageLog:
         if limit <= 0:
             return []
         query: dict[str, Any] = {}
+        if module is not None:
+            query["module"] = module
+        if platform_id is not None:
+            query["platform_id"] = platform_id
+        if failed is not None:
+            query["failed"] = failed
         if request_id is not None:
             query["request_id"] = request_id
         if correlation_id is not None:

@@ -27,6 +27,9 @@ class PlatformStore(Protocol):
     async def changed_since(self, seq: int) -> list[Platform]:
         """Platforms whose seq is greater than `seq`, in seq order."""
 
+    async def delete(self, platform_id: str) -> bool:
+        """Remove the platform and free its parties and tokens. True if it existed."""
+
 
 class AgreementStore(Protocol):
     async def create(self, agreement: Agreement) -> Agreement:
@@ -97,11 +100,15 @@ class MessageLog(Protocol):
         request_id: str | None = None,
         correlation_id: str | None = None,
         party: str | None = None,
+        module: str | None = None,
+        platform_id: str | None = None,
+        failed: bool | None = None,
         since: float | None = None,
         until: float | None = None,
         limit: int = 100,
     ) -> list[MessageRecord]:
-        """Newest first. `request_id` matches the record's request id; `party` (`CC:PID`) matches from or to."""
+        """Newest first. `request_id` matches the record's request id; `party` (`CC:PID`) matches from or to;
+        `platform_id` the sending platform; `failed` selects by `message_failed`."""
 
     async def purge_older_than(self, moment: float) -> int: ...
 

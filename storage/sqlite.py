@@ -28,6 +28,7 @@ from storage.models import (
     Platform,
     RoutingHint,
     StoredObject,
+    message_failed,
     platform_from_document,
     platform_to_document,
 )
@@ -98,6 +99,9 @@ CREATE TABLE IF NOT EXISTS messages (
     correlation_id TEXT NOT NULL,
     from_party TEXT NOT NULL,
     to_party TEXT NOT NULL,
+    module TEXT NOT NULL,
+    platform_id TEXT NOT NULL,
+    failed INTEGER NOT NULL,
     document BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_at ON messages (at);
@@ -251,6 +255,17 @@ class SqlitePlatformStore:
 
     async def changed_since(self, seq: int) -> list[Platform]:
         return await self._many("SELECT document FROM platforms WHERE seq > ? ORDER BY seq", (seq,))
+
+    async def delete(self, platform_id: str) -> bool:
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = await self._db.execute("DELETE FROM platforms WHERE id = ?", (platform_id,))
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return cursor.rowcount > 0
 
     async def _one(self, sql: str, parameters: tuple) -> Platform | None:
         async with self._reader.execute(sql, parameters) as cursor:
@@ -516,10 +531,20 @@ class SqliteMessageLog(_SqliteTable):
             return
         async with self._transaction() as db:
             await db.executemany(
-                "INSERT INTO messages (at, request_id, correlation_id, from_party, to_party, document) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (at, request_id, correlation_id, from_party, to_party, module, platform_id,"
+                " failed, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (r.at, r.request_id, r.correlation_id, r.from_party, r.to_party, msgspec.json.encode(r))
+                    (
+                        r.at,
+                        r.request_id,
+                        r.correlation_id,
+                        r.from_party,
+                        r.to_party,
+                        r.module,
+                        r.platform_id,
+                        int(message_failed(r)),
+                        msgspec.json.encode(r),
+                    )
                     for r in records
                 ],
             )
@@ -530,6 +555,9 @@ class SqliteMessageLog(_SqliteTable):
         request_id: str | None = None,
         correlation_id: str | None = None,
         party: str | None = None,
+        module: str | None = None,
+        platform_id: str | None = None,
+        failed: bool | None = None,
         since: float | None = None,
         until: float | None = None,
         limit: int = 100,
@@ -538,6 +566,13 @@ class SqliteMessageLog(_SqliteTable):
             return []
         conditions = []
         parameters: list = []
+        for column, value in (("module", module), ("platform_id", platform_id)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                parameters.append(value)
+        if failed is not None:
+            conditions.append("failed = ?")
+            parameters.append(int(failed))
         if request_id is not None:
             conditions.append("request_id = ?")
             parameters.append(request_id)

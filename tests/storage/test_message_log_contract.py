@@ -163,3 +163,27 @@ async def test_messages_survive_reopening(tmp_path):
         assert await reopened.messages.query(request_id="req-1") == [record]
     finally:
         await reopened.close()
+
+
+async def test_query_by_module_platform_and_failure(any_store):
+    await any_store.messages.append(
+        [
+            make_record(1.0, "ok"),
+            make_record(2.0, "refused", status_code=2001),
+            make_record(3.0, "http-error", http_status=502, status_code=None),
+            make_record(4.0, "hub-rejected", status_code=4001, outcome="rejected"),
+            make_record(5.0, "timeout", status_code=None, outcome="timeout"),
+            make_record(6.0, "other-module", module="cdrs", platform_id="p2"),
+            make_record(7.0, "no-status", status_code=None),
+        ]
+    )
+    failed = await any_store.messages.query(failed=True)
+    assert [r.request_id for r in failed] == ["timeout", "hub-rejected", "http-error", "refused"]
+    succeeded = await any_store.messages.query(failed=False)
+    assert [r.request_id for r in succeeded] == ["no-status", "other-module", "ok"]
+    assert [r.request_id for r in await any_store.messages.query(module="cdrs")] == ["other-module"]
+    assert [r.request_id for r in await any_store.messages.query(platform_id="p2")] == ["other-module"]
+    assert [r.request_id for r in await any_store.messages.query(module="sessions", failed=True, limit=2)] == [
+        "timeout",
+        "hub-rejected",
+    ]

@@ -145,3 +145,13 @@ async def test_data_survives_reopening(tmp_path):
 
 async def test_ping(any_store):
     await any_store.ping()
+
+
+async def test_delete_frees_the_parties_and_tokens(any_store):
+    await any_store.platforms.create(make_platform("p1", ("NL", "TNM", "CPO"), tokens=("a" * 64,)))
+    assert await any_store.platforms.delete("p1") is True
+    assert await any_store.platforms.delete("p1") is False
+    assert await any_store.platforms.get("p1") is None
+    assert await any_store.platforms.find_by_token_hash("a" * 64) is None
+    await any_store.platforms.create(make_platform("p2", ("NL", "TNM", "CPO")))
+    assert (await any_store.platforms.find_by_party("NL", "TNM", "CPO")).id == "p2"
