@@ -9,7 +9,7 @@ import time
 import structlog
 from aiohttp import web
 
-from hub import credentials, hubclientinfo, versions
+from hub import credentials, health, hubclientinfo, versions
 from hub.callbacks import call_back
 from hub.config import Settings, redacted_store_url
 from hub.context import HUB_CONTEXT
@@ -35,6 +35,9 @@ def create_app(settings: Settings) -> web.Application:
     modules = "|".join(FUNCTIONAL_MODULES)
     app.router.add_route("*", root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/.*)?}", route)
     app.router.add_route("*", CALLBACK_PATH + "/{mapping_id}", call_back)
+    app.router.add_get("/health/live", health.live)
+    app.router.add_get("/health/ready", health.ready)
+    app.router.add_get("/metrics", health.metrics)
     app.cleanup_ctx.append(_running(settings))
     return app
 

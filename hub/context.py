@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from hub.fan_out import FanOut
     from hub.liveness import LivenessMonitor
     from hub.message_log import MessageRecorder
+    from hub.metrics import HubMetrics
     from hub.routing_view import RoutingView
     from routing.model import PartyId
 
@@ -39,6 +40,7 @@ class HubContext:
     messages: MessageRecorder
     hub_party: PartyId
     fan_out: FanOut
+    metrics: HubMetrics
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait for work in flight off the request path: broadcast deliveries, HubClientInfo pushes."""

@@ -32,8 +32,13 @@ def request_ids(request: web.Request) -> tuple[str, str]:
     return request[REQUEST_ID], request[CORRELATION_ID]
 
 
+NOT_OCPI = ("/admin", "/metrics", "/health")
+
+
 @web.middleware
 async def ocpi_edge(request: web.Request, handler) -> web.StreamResponse:
+    if request.path.startswith(NOT_OCPI):
+        return await handler(request)
     request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
     correlation_id = request.headers.get("X-Correlation-ID") or request_id
     request[REQUEST_ID] = request_id

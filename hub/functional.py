@@ -110,6 +110,7 @@ class _Trail:
         relayed: Relayed | None = None,
         recipients: int = 0,
         from_party: str | None = None,
+        receiver_platform: str | None = None,
     ) -> None:
         latency = (time.perf_counter() - self.started) * 1000
         record = MessageRecord(
@@ -134,6 +135,16 @@ class _Trail:
             recipients=recipients,
         )
         self.context.messages.record(record)
+        metrics = self.context.metrics
+        metrics.requests.labels(
+            record.module, record.method, record.from_party, to_party, str(status_code or ""), outcome
+        ).inc()
+        if receiver_platform is not None and outcome == "forwarded":
+            metrics.forward_latency.labels(receiver_platform).observe(latency / 1000)
+        if outcome == "timeout":
+            metrics.timeouts.labels(receiver_platform or "", record.module).inc()
+        if outcome == "broadcast":
+            metrics.fan_out.labels(record.module).observe(recipients)
         log.info(
             "routed",
             outcome=outcome,
@@ -148,7 +159,14 @@ class _Trail:
             correlation_id=self.correlation_id,
         )
 
-    def refuse(self, status: Status, message: str, http_status: int = 200, outcome: str = "rejected") -> web.Response:
+    def refuse(
+        self,
+        status: Status,
+        message: str,
+        http_status: int = 200,
+        outcome: str = "rejected",
+        receiver_platform: str | None = None,
+    ) -> web.Response:
         if status >= 4000:
             http_status = self.context.settings.hub_error_http_status
         body = envelope_bytes(int(status), message)
@@ -158,6 +176,7 @@ class _Trail:
             status_code=int(status),
             outcome=outcome,
             response_bytes=len(body),
+            receiver_platform=receiver_platform,
         )
         response = web.Response(body=body, status=http_status, content_type=JSON_CONTENT_TYPE)
         response.ocpi_status_code = int(status)  # type: ignore[attr-defined]
@@ -238,7 +257,12 @@ async def _forward(
         )
     except ForwardFailed as failure:
         outcome = "timeout" if failure.status is Status.TIMEOUT else "unreachable"
-        return trail.refuse(failure.status, f"{decision.target.id}: {failure.message}", outcome=outcome)
+        return trail.refuse(
+            failure.status,
+            f"{decision.target.id}: {failure.message}",
+            outcome=outcome,
+            receiver_platform=decision.target.platform_id,
+        )
     response_headers = CIMultiDict({"Content-Type": JSON_CONTENT_TYPE})
     for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
         if name in relayed.headers:
@@ -257,6 +281,7 @@ async def _forward(
         response_bytes=len(relayed.body),
         relayed=relayed,
         from_party=str(decision.sender.id),
+        receiver_platform=decision.target.platform_id,
     )
     return web.Response(status=relayed.status, body=relayed.body, headers=response_headers)
 

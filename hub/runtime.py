@@ -14,6 +14,7 @@ from hub.directory import Directory
 from hub.fan_out import FanOut
 from hub.liveness import LivenessMonitor
 from hub.message_log import MessageRecorder
+from hub.metrics import HubMetrics
 from hub.ocpi_client import OcpiClient
 from hub.routing_view import RoutingView
 from routing.model import PartyId
@@ -47,8 +48,10 @@ async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
                 ),
                 hub_party=PartyId.of(settings.country_code, settings.party_id),
                 fan_out=FanOut(broadcasts),
+                metrics=HubMetrics(),
             )
             context.fan_out.bind(context)
+            context.metrics.bind(context)
             await context.routing.refresh_agreements(force=True)
             context.notifier.bind(context)
             context.liveness.bind(context)
