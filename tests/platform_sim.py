@@ -181,6 +181,7 @@ class SimulatedPlatform:
             return unauthorized()
         body = await request.read()
         self.received.append(Received(request.method, request.path, request.query_string, dict(request.headers), body))
+        self._arrived.set()
         reply = self.replies.get((request.method, request.path), self.default_reply)
         if reply.delay:
             await asyncio.sleep(reply.delay)
