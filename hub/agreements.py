@@ -16,7 +16,12 @@ from storage.ports import Store
 
 
 class AgreementError(OnboardingError):
-    pass
+    """`field`: the input at fault (parties or modules); `conflict`: the parties already have an agreement."""
+
+    def __init__(self, message: str, field: str = "parties", conflict: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.conflict = conflict
 
 
 def pair_of(first: PartyRef, second: PartyRef) -> tuple[str, str]:
@@ -31,7 +36,9 @@ def check_modules(modules: list[str] | tuple[str, ...]) -> list[str]:
         return list(FUNCTIONAL_MODULES)
     unknown = sorted(set(modules) - set(FUNCTIONAL_MODULES))
     if unknown:
-        raise AgreementError(f"unknown module(s) {', '.join(unknown)}; modules are: {', '.join(FUNCTIONAL_MODULES)}")
+        raise AgreementError(
+            f"unknown module(s) {', '.join(unknown)}; modules are: {', '.join(FUNCTIONAL_MODULES)}", "modules"
+        )
     return sorted(set(modules))
 
 
@@ -53,7 +60,7 @@ async def add(
         return await store.agreements.create(agreement)
     except AgreementExists as error:
         raise AgreementError(
-            f"{party_a} and {party_b} already have agreement {error.existing_id}; change that one"
+            f"{party_a} and {party_b} already have agreement {error.existing_id}; change that one", conflict=True
         ) from error
 
 

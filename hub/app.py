@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from pathlib import Path
 
+import aiohttp_jinja2
+import jinja2
 import structlog
 from aiohttp import web
 
 from hub import credentials, health, hubclientinfo, versions
+from hub.admin import api as admin_api
+from hub.admin import pages as admin_pages
+from hub.admin.api import api_guard
+from hub.admin.auth import ADMIN_AUTH, AdminAuth, load_admin_token
+from hub.admin.pages import page_guard
 from hub.callbacks import call_back
 from hub.config import Settings, redacted_store_url
 from hub.context import HUB_CONTEXT
@@ -23,7 +31,14 @@ log = structlog.get_logger("hub.app")
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[ocpi_edge], client_max_size=settings.max_body_bytes)
+    app = web.Application(middlewares=[ocpi_edge, api_guard, page_guard], client_max_size=settings.max_body_bytes)
+    app[ADMIN_AUTH] = AdminAuth(load_admin_token(settings.admin_token, settings.admin_token_file))
+    aiohttp_jinja2.setup(
+        app, loader=jinja2.PackageLoader("hub", "templates"), autoescape=jinja2.select_autoescape(["html"])
+    )
+    app.router.add_static("/admin/static/", Path(__file__).with_name("static"))
+    admin_api.add_routes(app)
+    admin_pages.add_routes(app)
     root = f"/ocpi/{HUB_VERSION}"
     app.router.add_get("/ocpi/versions", versions.get_versions)
     app.router.add_get(root, versions.get_version_details)

@@ -81,10 +81,13 @@ def serve(**options: Any) -> None:
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     store_option = f"--store {redacted_store_url(settings.store)} " if settings.store != Settings().store else ""
+    admin_hint = "the admin_token setting" if settings.admin_token else f"cat {settings.admin_token_file}"
     port_option = f"--port {settings.port} " if settings.port != Settings().port else ""
     click.echo(
         f"OCPI hub listening on http://{settings.host}:{settings.port}\n"
         f"  versions endpoint:   {settings.versions_url}\n"
+        f"  dashboard:           {settings.base_url}/admin/  (sign in with the admin token: {admin_hint})\n"
+        f"  metrics, health:     {settings.base_url}/metrics, {settings.base_url}/health/ready\n"
         f"  store:               {redacted_store_url(settings.store)}\n"
         f"  onboard a platform:  {_own_command()} invite {store_option}{port_option}--party NL:ABC:CPO\n"
         "                       (gives the versions URL and the Token A to hand to the platform)\n"

@@ -35,6 +35,10 @@ class Settings:
     # first use, written to) `secret_key_file`.
     secret_key: str = ""
     secret_key_file: str = "data/hub-secret.key"  # noqa: S105 (a path, not a secret)
+    # The operator's credential for the admin API (Bearer) and the dashboard (sign-in). If empty, it is read from
+    # (or, on first start, written to) `admin_token_file`.
+    admin_token: str = ""
+    admin_token_file: str = "data/admin-token"  # noqa: S105 (a path, not a secret)
     max_body_bytes: int = 4 * 1024 * 1024
     # Outbound calls the hub makes for itself: credentials callbacks, HubClientInfo pushes, still-alive probes.
     callback_timeout_seconds: float = 10.0

@@ -29,6 +29,7 @@ class LivenessMonitor:
         self._interval = interval_seconds
         self._context: HubContext | None = None
         self._last_seen: dict[str, float] = {}
+        self._last_seen_wall: dict[str, float] = {}  # the same moments as Unix time, for people
         self._started = time.monotonic()
         self._reviving: set[str] = set()
         self._limit = asyncio.Semaphore(MAX_CONCURRENT_PROBES)
@@ -39,11 +40,16 @@ class LivenessMonitor:
     def saw(self, platform_id: str) -> None:
         """A request from the platform just arrived: it is alive."""
         self._last_seen[platform_id] = time.monotonic()
+        self._last_seen_wall[platform_id] = time.time()
         platform = self._context.directory.get(platform_id) if self._context else None
         if platform is not None and _has_offline_parties(platform) and platform_id not in self._reviving:
             self._reviving.add(platform_id)
             task = asyncio.get_running_loop().create_task(self._revive(platform_id))
             task.add_done_callback(lambda _: self._reviving.discard(platform_id))
+
+    def last_seen_at(self, platform_id: str) -> float | None:
+        """When this process last heard from the platform (Unix time), if it has."""
+        return self._last_seen_wall.get(platform_id)
 
     async def _revive(self, platform_id: str) -> None:
         with contextlib.suppress(Exception):
@@ -83,6 +89,7 @@ class LivenessMonitor:
                 alive, reason = False, str(error)
         if alive:
             self._last_seen[platform.id] = time.monotonic()
+            self._last_seen_wall[platform.id] = time.time()
             await self._set_status(platform.id, ConnectionStatus.OFFLINE, ConnectionStatus.CONNECTED)
         else:
             log.warning("platform did not answer the still-alive check", platform=platform.id, reason=reason)

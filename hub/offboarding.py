@@ -34,3 +34,11 @@ async def _tell_platform(context: HubContext, platform: Platform) -> None:
         log.info("told the platform it is unregistered", platform=platform.id, http_status=reply.http_status)
     except CallFailed as error:
         log.warning("cannot tell the platform it is unregistered", platform=platform.id, error=str(error))
+
+
+async def remove(context: HubContext, platform: Platform) -> None:
+    """Unregister the platform if need be, then delete its record: its parties are free for another platform."""
+    if platform.state is not PlatformState.UNREGISTERED:
+        platform = await revoke(context, platform)
+    await context.store.platforms.delete(platform.id)
+    context.directory.forget(platform.id)

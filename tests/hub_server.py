@@ -41,12 +41,14 @@ def hub_settings(store_url: str, port: int | None = None, **overrides: Any) -> S
         # Tests of onboarding and HubClientInfo run with everyone allowed to see everyone; routing tests set
         # routing_policy="agreements" (the default of a real hub) and create agreements.
         "routing_policy": "open",
+        "admin_token": ADMIN_TOKEN,
     }
     values.update(overrides)
     return Settings(**values)
 
 
 TEST_SECRET_KEY = TokenCipher.generate_key()
+ADMIN_TOKEN = "test-admin-token-0123456789"
 
 
 @dataclasses.dataclass

@@ -1,0 +1,302 @@
+"""The admin JSON API under /admin/api/: what the CLI does, for scripts and the dashboard. Bearer-token auth with
+the admin token (never an OCPI token). Described by openapi.yaml beside this file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+import orjson
+import yaml
+from aiohttp import web
+
+from hub import agreements as agreement_service
+from hub.admin.auth import ADMIN_AUTH
+from hub.admin.stats import overview
+from hub.admin.views import agreement_view, message_view, platform_view
+from hub.context import HUB_CONTEXT, HubContext
+from hub.invitations import OnboardingError, invite_and_announce, parse_party
+from hub.offboarding import remove, revoke
+from hub.timeutil import parse_datetime
+from storage.errors import AgreementExists, ConcurrentUpdate
+from storage.models import AgreementState
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
+PartyText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+class InvitationRequest(msgspec.Struct, forbid_unknown_fields=True):
+    parties: Annotated[list[PartyText], msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class AgreementRequest(msgspec.Struct, forbid_unknown_fields=True):
+    parties: Annotated[list[PartyText], msgspec.Meta(min_length=2, max_length=2)]
+    modules: list[str] = []
+    state: AgreementState = AgreementState.ACTIVE
+
+
+class AgreementChange(msgspec.Struct, forbid_unknown_fields=True):
+    state: AgreementState | None = None
+    modules: list[str] | None = None
+
+
+def error_body(status: int, message: str, field: str | None = None) -> web.Response:
+    error: dict[str, Any] = {"status": status, "message": message}
+    if field:
+        error["field"] = field
+    return web.json_response({"error": error}, status=status, dumps=_dumps)
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def reply(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+@web.middleware
+async def api_guard(request: web.Request, handler) -> web.StreamResponse:
+    """Admin credentials for everything under /admin/api/ (except its description); JSON errors, never a trace."""
+    if not request.path.startswith("/admin/api/"):
+        return await handler(request)
+    if request.path not in ("/admin/api/openapi.yaml", "/admin/api/openapi.json"):
+        auth = request.app[ADMIN_AUTH]
+        if not (auth.bearer_ok(request) or (request.method == "GET" and auth.session_ok(request))):
+            response = error_body(401, "admin credentials required: Authorization: Bearer <admin token>")
+            response.headers["WWW-Authenticate"] = 'Bearer realm="ocpi-hub admin"'
+            return response
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error_body(error.status, error.message, error.field)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return error_body(error.status, error.reason)
+    except Exception:
+        import structlog
+
+        structlog.get_logger("hub.admin").exception("admin API error", path=request.path)
+        return error_body(500, "internal error; nothing was changed")
+
+
+async def _body(request: web.Request, kind: type) -> Any:
+    raw = await request.read()
+    try:
+        return msgspec.json.decode(raw, type=kind)
+    except msgspec.ValidationError as error:
+        field = str(error).rpartition("at `$.")[2].rstrip("`") or None
+        raise ApiError(422, f"invalid request: {error}", field) from error
+    except msgspec.DecodeError as error:
+        raise ApiError(400, f"request body is not valid JSON: {error}") from error
+
+
+def _context(request: web.Request) -> HubContext:
+    return request.app[HUB_CONTEXT]
+
+
+async def _platform(context: HubContext, platform_id: str):
+    platform = await context.store.platforms.get(platform_id)
+    if platform is None:
+        raise ApiError(404, f"no platform {platform_id}")
+    return platform
+
+
+async def list_platforms(request: web.Request) -> web.Response:
+    context = _context(request)
+    platforms = await context.store.platforms.list_all()
+    return reply([platform_view(context, platform) for platform in platforms])
+
+
+async def get_platform(request: web.Request) -> web.Response:
+    context = _context(request)
+    return reply(platform_view(context, await _platform(context, request.match_info["platform_id"])))
+
+
+async def unregister_platform(request: web.Request) -> web.Response:
+    context = _context(request)
+    platform = await revoke(context, await _platform(context, request.match_info["platform_id"]))
+    return reply(platform_view(context, platform))
+
+
+async def remove_platform(request: web.Request) -> web.Response:
+    context = _context(request)
+    await remove(context, await _platform(context, request.match_info["platform_id"]))
+    return web.Response(status=204)
+
+
+async def create_invitation(request: web.Request) -> web.Response:
+    context = _context(request)
+    body = await _body(request, InvitationRequest)
+    try:
+        parties = [parse_party(text) for text in body.parties]
+        invitation = await invite_and_announce(context, parties, body.name)
+    except OnboardingError as error:
+        raise ApiError(422, str(error), "parties") from error
+    return reply(
+        {
+            "platform_id": invitation.platform.id,
+            "versions_url": context.settings.versions_url,
+            "token_a": invitation.token_a,
+        },
+        201,
+    )
+
+
+async def list_agreements(request: web.Request) -> web.Response:
+    return reply([agreement_view(a) for a in await _context(request).store.agreements.list_all()])
+
+
+async def get_agreement(request: web.Request) -> web.Response:
+    return reply(agreement_view(await _agreement(_context(request), request.match_info["agreement_id"])))
+
+
+async def _agreement(context: HubContext, agreement_id: str):
+    agreement = await context.store.agreements.get(agreement_id)
+    if agreement is None:
+        raise ApiError(404, f"no agreement {agreement_id}")
+    return agreement
+
+
+async def create_agreement(request: web.Request) -> web.Response:
+    context = _context(request)
+    body = await _body(request, AgreementRequest)
+    try:
+        first, second = (parse_party(text) for text in body.parties)
+        agreement = await agreement_service.add(context.store, first, second, body.modules, body.state)
+    except agreement_service.AgreementError as error:
+        raise ApiError(409 if error.conflict else 422, str(error), error.field) from error
+    except OnboardingError as error:
+        raise ApiError(422, str(error), "parties") from error
+    await context.routing.refresh_agreements()
+    return reply(agreement_view(agreement), 201)
+
+
+async def change_agreement(request: web.Request) -> web.Response:
+    context = _context(request)
+    body = await _body(request, AgreementChange)
+    agreement = await _agreement(context, request.match_info["agreement_id"])
+    changes: dict[str, Any] = {}
+    if body.state is not None:
+        changes["state"] = body.state
+    if body.modules is not None:
+        try:
+            changes["modules"] = agreement_service.check_modules(body.modules)
+        except agreement_service.AgreementError as error:
+            raise ApiError(422, str(error), "modules") from error
+    try:
+        changed = await context.store.agreements.save(msgspec.structs.replace(agreement, **changes))
+    except (ConcurrentUpdate, AgreementExists) as error:
+        raise ApiError(409, "the agreement changed meanwhile; read it again") from error
+    await context.routing.refresh_agreements()
+    return reply(agreement_view(changed))
+
+
+async def delete_agreement(request: web.Request) -> web.Response:
+    context = _context(request)
+    if not await context.store.agreements.delete(request.match_info["agreement_id"]):
+        raise ApiError(404, f"no agreement {request.match_info['agreement_id']}")
+    await context.routing.refresh_agreements()
+    return web.Response(status=204)
+
+
+async def export_agreements(request: web.Request) -> web.Response:
+    agreements = await _context(request).store.agreements.list_all()
+    return web.Response(text=agreement_service.export_yaml(agreements), content_type="application/yaml")
+
+
+async def import_agreements(request: web.Request) -> web.Response:
+    context = _context(request)
+    replace = request.query.get("replace", "false").lower() in ("1", "true", "yes")
+    try:
+        created, updated, removed = await agreement_service.import_yaml(context.store, await request.text(), replace)
+    except OnboardingError as error:
+        raise ApiError(422, str(error)) from error
+    await context.routing.refresh_agreements()
+    return reply({"created": created, "updated": updated, "removed": removed})
+
+
+def _moment(request: web.Request, name: str) -> float | None:
+    text = request.query.get(name)
+    if not text:
+        return None
+    try:
+        return parse_datetime(text).timestamp()
+    except ValueError as error:
+        raise ApiError(400, f"{name} must be an RFC 3339 date-time, e.g. 2026-11-25T10:00:00Z", name) from error
+
+
+def message_filters(request: web.Request) -> dict[str, Any]:
+    query = request.query
+    failed = query.get("failed")
+    if failed not in (None, "", "true", "false"):
+        raise ApiError(400, "failed must be true or false", "failed")
+    try:
+        limit = int(query.get("limit", "100"))
+    except ValueError as error:
+        raise ApiError(400, "limit must be an integer", "limit") from error
+    if not 1 <= limit <= 1000:
+        raise ApiError(400, "limit must be between 1 and 1000", "limit")
+    return {
+        "request_id": query.get("request_id") or None,
+        "correlation_id": query.get("correlation_id") or None,
+        "party": (query.get("party") or "").upper() or None,
+        "module": query.get("module") or None,
+        "platform_id": query.get("platform_id") or None,
+        "failed": None if not failed else failed == "true",
+        "since": _moment(request, "since"),
+        "until": _moment(request, "until"),
+        "limit": limit,
+    }
+
+
+async def search_messages(request: web.Request) -> web.Response:
+    context = _context(request)
+    filters = message_filters(request)
+    await context.messages.flush()
+    records = await context.store.messages.query(**filters)
+    return reply([message_view(record) for record in records])
+
+
+async def get_overview(request: web.Request) -> web.Response:
+    context = _context(request)
+    records = await context.store.messages.query(since=time.time() - 3600, limit=50_000)
+    return reply(overview(context, records))
+
+
+async def openapi_yaml(request: web.Request) -> web.Response:
+    return web.Response(text=OPENAPI_PATH.read_text(), content_type="application/yaml")
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return reply(yaml.safe_load(OPENAPI_PATH.read_text()))
+
+
+def add_routes(app: web.Application) -> None:
+    api = "/admin/api"
+    app.router.add_get(f"{api}/openapi.yaml", openapi_yaml)
+    app.router.add_get(f"{api}/openapi.json", openapi_json)
+    app.router.add_get(f"{api}/overview", get_overview)
+    app.router.add_get(f"{api}/platforms", list_platforms)
+    app.router.add_get(f"{api}/platforms/{{platform_id}}", get_platform)
+    app.router.add_delete(f"{api}/platforms/{{platform_id}}", remove_platform)
+    app.router.add_post(f"{api}/platforms/{{platform_id}}/unregister", unregister_platform)
+    app.router.add_post(f"{api}/invitations", create_invitation)
+    app.router.add_get(f"{api}/agreements", list_agreements)
+    app.router.add_post(f"{api}/agreements", create_agreement)
+    app.router.add_get(f"{api}/agreements.yaml", export_agreements)
+    app.router.add_put(f"{api}/agreements.yaml", import_agreements)
+    app.router.add_get(f"{api}/agreements/{{agreement_id}}", get_agreement)
+    app.router.add_patch(f"{api}/agreements/{{agreement_id}}", change_agreement)
+    app.router.add_delete(f"{api}/agreements/{{agreement_id}}", delete_agreement)
+    app.router.add_get(f"{api}/messages", search_messages)

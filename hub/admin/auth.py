@@ -1,0 +1,71 @@
+"""Admin credentials: a bearer token for the API, a signed session cookie for the pages (signed in with the same
+token), and CSRF tokens for the pages' forms. Never an OCPI token: those are for platforms."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+SESSION_COOKIE = "ocpi_hub_admin"
+SESSION_SECONDS = 12 * 3600
+
+
+def load_admin_token(token: str, token_file: str) -> str:
+    """The configured admin token, else the one in `token_file`, created (mode 600) on first use."""
+    if token:
+        return token
+    path = Path(token_file)
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = secrets.token_urlsafe(24)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(created + "\n")
+    return created
+
+
+class AdminAuth:
+    def __init__(self, admin_token: str) -> None:
+        self._token = admin_token.encode()
+        # Sessions are signed with a key derived from the admin token: changing the token signs everyone out.
+        self._key = hashlib.sha256(b"ocpi-hub admin session|" + self._token).digest()
+
+    def token_matches(self, presented: str) -> bool:
+        return hmac.compare_digest(presented.encode(), self._token)
+
+    def bearer_ok(self, request: web.Request) -> bool:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and bool(value) and self.token_matches(value.strip())
+
+    def new_session(self) -> str:
+        expires = int(time.time()) + SESSION_SECONDS
+        nonce = secrets.token_urlsafe(12)
+        payload = f"{expires}.{nonce}"
+        return f"{payload}.{self._sign(payload)}"
+
+    def session_ok(self, request: web.Request) -> bool:
+        value = request.cookies.get(SESSION_COOKIE, "")
+        payload, _, signature = value.rpartition(".")
+        if not payload or not hmac.compare_digest(signature, self._sign(payload)):
+            return False
+        expires, _, _ = payload.partition(".")
+        return expires.isdigit() and int(expires) > time.time()
+
+    def csrf_token(self, request: web.Request) -> str:
+        return self._sign("csrf|" + request.cookies.get(SESSION_COOKIE, ""))
+
+    def csrf_ok(self, request: web.Request, presented: str) -> bool:
+        return bool(presented) and hmac.compare_digest(presented, self.csrf_token(request))
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+ADMIN_AUTH = web.AppKey("admin_auth", AdminAuth)

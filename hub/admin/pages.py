@@ -1,0 +1,306 @@
+"""The dashboard: server-rendered pages (aiohttp-jinja2) for operators. Signed in with the admin token (a signed
+session cookie); every form carries a CSRF token. A little plain JavaScript refreshes the traffic table."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import aiohttp_jinja2
+import structlog
+from aiohttp import web
+
+from hub import agreements as agreement_service
+from hub.admin.api import ApiError, message_filters
+from hub.admin.auth import ADMIN_AUTH, SESSION_COOKIE, SESSION_SECONDS
+from hub.admin.charts import latency_chart, traffic_chart
+from hub.admin.stats import overview
+from hub.admin.views import agreement_view, message_view, platform_view
+from hub.context import HUB_CONTEXT, HubContext
+from hub.invitations import OnboardingError, invite_and_announce, parse_party
+from hub.offboarding import remove, revoke
+from routing.model import FUNCTIONAL_MODULES
+from storage.models import AgreementState
+
+log = structlog.get_logger("hub.dashboard")
+OPEN_PAGES = ("/admin/login", "/admin/static/")
+
+
+@web.middleware
+async def page_guard(request: web.Request, handler) -> web.StreamResponse:
+    """Pages need a session; forms need a CSRF token. Errors become a page, never a trace."""
+    path = request.path
+    if not path.startswith("/admin") or path.startswith("/admin/api/") or path.startswith(OPEN_PAGES):
+        return await handler(request)
+    auth = request.app[ADMIN_AUTH]
+    if not auth.session_ok(request):
+        raise web.HTTPSeeOther(f"/admin/login?next={quote(request.path_qs)}")
+    if request.method == "POST":
+        form = await request.post()
+        if not auth.csrf_ok(request, str(form.get("csrf", ""))):
+            return _error_page(
+                request, 403, "This form has expired or did not come from this dashboard. Reload and try again."
+            )
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("dashboard error", path=path)
+        return _error_page(request, 500, "Something went wrong; nothing was changed.")
+
+
+def _error_page(request: web.Request, status: int, message: str) -> web.Response:
+    return aiohttp_jinja2.render_template("error.html", request, {"status": status, "message": message}, status=status)
+
+
+def _context(request: web.Request) -> HubContext:
+    return request.app[HUB_CONTEXT]
+
+
+def _page(request: web.Request, template: str, values: dict[str, Any], status: int = 200) -> web.Response:
+    values = {"csrf": request.app[ADMIN_AUTH].csrf_token(request), "path": request.path, **values}
+    return aiohttp_jinja2.render_template(template, request, values, status=status)
+
+
+# --- sign-in ----------------------------------------------------------------------------------------------------
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return aiohttp_jinja2.render_template("login.html", request, {"next": request.query.get("next", "/admin/")})
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    auth = request.app[ADMIN_AUTH]
+    target = str(form.get("next") or "/admin/")
+    if not target.startswith("/admin"):
+        target = "/admin/"
+    if not auth.token_matches(str(form.get("token", ""))):
+        log.warning("dashboard sign-in refused", remote=request.remote)
+        return aiohttp_jinja2.render_template(
+            "login.html", request, {"next": target, "error": "That is not the admin token."}, status=401
+        )
+    response = web.HTTPSeeOther(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        auth.new_session(),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+        path="/admin",
+    )
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    response = web.HTTPSeeOther("/admin/login")
+    response.del_cookie(SESSION_COOKIE, path="/admin")
+    raise response
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+
+async def overview_page(request: web.Request) -> web.Response:
+    context = _context(request)
+    records = await context.store.messages.query(since=time.time() - 3600, limit=50_000)
+    stats = overview(context, records)
+    return _page(
+        request,
+        "overview.html",
+        {
+            "stats": stats,
+            "traffic_chart": traffic_chart(stats["traffic"]),
+            "latency_chart": latency_chart(stats["slowest_partners"]),
+            "recent_failures": [message_view(r) for r in records if message_view(r)["failed"]][:10],
+        },
+    )
+
+
+async def platforms_page(
+    request: web.Request, invitation: dict | None = None, error: str | None = None, status: int = 200
+) -> web.Response:
+    context = _context(request)
+    platforms = [platform_view(context, p) for p in await context.store.platforms.list_all()]
+    return _page(
+        request,
+        "platforms.html",
+        {"platforms": platforms, "invitation": invitation, "error": error, "form": dict(await request.post())},
+        status,
+    )
+
+
+async def invite(request: web.Request) -> web.Response:
+    context = _context(request)
+    form = await request.post()
+    lines = [line.strip() for line in str(form.get("parties", "")).replace(",", "\n").splitlines() if line.strip()]
+    try:
+        parties = [parse_party(line) for line in lines]
+        invitation = await invite_and_announce(context, parties, str(form.get("name", "")).strip())
+    except OnboardingError as error:
+        return await platforms_page(request, error=str(error), status=422)
+    shown = {
+        "platform_id": invitation.platform.id,
+        "parties": [str(p) for p in parties],
+        "versions_url": context.settings.versions_url,
+        "token_a": invitation.token_a,
+    }
+    return await platforms_page(request, invitation=shown)
+
+
+async def platform_page(request: web.Request) -> web.Response:
+    context = _context(request)
+    platform = await context.store.platforms.get(request.match_info["platform_id"])
+    if platform is None:
+        return _error_page(request, 404, "There is no such platform (any more).")
+    traffic = await context.store.messages.query(platform_id=platform.id, limit=50)
+    parties = {f"{p.country_code}:{p.party_id}" for p in platform.parties}
+    for party in parties:
+        traffic += await context.store.messages.query(party=party, limit=50)
+    unique = {(r.at, r.request_id, r.to_party): r for r in traffic}
+    recent = sorted(unique.values(), key=lambda r: r.at, reverse=True)[:50]
+    return _page(
+        request,
+        "platform.html",
+        {"platform": platform_view(context, platform), "traffic": [message_view(r) for r in recent]},
+    )
+
+
+async def unregister_platform(request: web.Request) -> web.Response:
+    context = _context(request)
+    platform = await context.store.platforms.get(request.match_info["platform_id"])
+    if platform is not None:
+        await revoke(context, platform)
+    raise web.HTTPSeeOther(f"/admin/platforms/{request.match_info['platform_id']}")
+
+
+async def remove_platform(request: web.Request) -> web.Response:
+    context = _context(request)
+    platform = await context.store.platforms.get(request.match_info["platform_id"])
+    if platform is not None:
+        await remove(context, platform)
+    raise web.HTTPSeeOther("/admin/platforms")
+
+
+async def agreements_page(
+    request: web.Request, error: str | None = None, status: int = 200, notice: str | None = None
+) -> web.Response:
+    context = _context(request)
+    agreements = [agreement_view(a) for a in await context.store.agreements.list_all()]
+    parties = sorted(party.key for platform in context.directory.platforms() for party in platform.parties)
+    return _page(
+        request,
+        "agreements.html",
+        {
+            "agreements": agreements,
+            "parties": parties,
+            "modules": FUNCTIONAL_MODULES,
+            "error": error,
+            "notice": notice,
+            "form": await request.post() if request.method == "POST" else {},
+            "policy": context.settings.routing_policy,
+        },
+        status,
+    )
+
+
+async def create_agreement(request: web.Request) -> web.Response:
+    context = _context(request)
+    form = await request.post()
+    first, second = str(form.get("first", "")), str(form.get("second", ""))
+    modules = [str(m) for m in form.getall("modules", [])]
+    state = AgreementState.ACTIVE if form.get("state", "ACTIVE") == "ACTIVE" else AgreementState.PROPOSED
+    if not first or not second:
+        return await agreements_page(request, error="Choose both parties.", status=422)
+    try:
+        agreement = await agreement_service.add(context.store, parse_party(first), parse_party(second), modules, state)
+    except OnboardingError as error:
+        return await agreements_page(request, error=str(error), status=422)
+    await context.routing.refresh_agreements()
+    return await agreements_page(request, notice=f"Agreement {agreement.id} recorded ({agreement.state.value}).")
+
+
+async def change_agreement(request: web.Request) -> web.Response:
+    context = _context(request)
+    form = await request.post()
+    action = str(form.get("action", ""))
+    reference = request.match_info["agreement_id"]
+    try:
+        if action == "remove":
+            await agreement_service.remove(context.store, reference)
+        elif action in ("ACTIVE", "SUSPENDED"):
+            await agreement_service.set_state(context.store, reference, AgreementState(action))
+        else:
+            raise ApiError(400, "unknown action")
+    except (OnboardingError, ApiError) as error:
+        return await agreements_page(request, error=str(error), status=422)
+    await context.routing.refresh_agreements()
+    raise web.HTTPSeeOther("/admin/agreements")
+
+
+async def traffic_page(request: web.Request) -> web.Response:
+    try:
+        filters = message_filters(request)
+    except ApiError as error:
+        return _page(
+            request,
+            "traffic.html",
+            {
+                "error": error.message,
+                "rows": [],
+                "query": dict(request.query),
+                "modules": FUNCTIONAL_MODULES,
+                "rows_url": "",
+            },
+            400,
+        )
+    rows = await _traffic_rows(request, filters)
+    return _page(
+        request,
+        "traffic.html",
+        {
+            "rows": rows,
+            "query": dict(request.query),
+            "modules": FUNCTIONAL_MODULES,
+            "rows_url": "/admin/traffic/rows?" + urlencode(request.query),
+        },
+    )
+
+
+async def traffic_rows(request: web.Request) -> web.Response:
+    try:
+        rows = await _traffic_rows(request, message_filters(request))
+    except ApiError:
+        rows = []
+    return _page(request, "traffic_rows.html", {"rows": rows})
+
+
+async def _traffic_rows(request: web.Request, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    context = _context(request)
+    await context.messages.flush()
+    return [message_view(r) for r in await context.store.messages.query(**filters)]
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/admin", to_overview)
+    app.router.add_get("/admin/", overview_page)
+    app.router.add_get("/admin/login", login_form)
+    app.router.add_post("/admin/login", login)
+    app.router.add_post("/admin/logout", logout)
+    app.router.add_get("/admin/platforms", platforms_page)
+    app.router.add_post("/admin/platforms", invite)
+    app.router.add_get("/admin/platforms/{platform_id}", platform_page)
+    app.router.add_post("/admin/platforms/{platform_id}/unregister", unregister_platform)
+    app.router.add_post("/admin/platforms/{platform_id}/remove", remove_platform)
+    app.router.add_get("/admin/agreements", agreements_page)
+    app.router.add_post("/admin/agreements", create_agreement)
+    app.router.add_post("/admin/agreements/{agreement_id}", change_agreement)
+    app.router.add_get("/admin/traffic", traffic_page)
+    app.router.add_get("/admin/traffic/rows", traffic_rows)
+
+
+async def to_overview(request: web.Request) -> web.Response:
+    raise web.HTTPSeeOther("/admin/")

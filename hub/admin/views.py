@@ -1,0 +1,60 @@
+"""How the operator surface shows platforms, agreements and messages: plain dicts for JSON and templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from hub.context import HubContext
+from hub.timeutil import format_datetime
+from storage.models import Agreement, MessageRecord, Platform, message_failed
+
+
+def platform_view(context: HubContext, platform: Platform) -> dict[str, Any]:
+    last_seen = context.liveness.last_seen_at(platform.id)
+    return {
+        "id": platform.id,
+        "name": platform.name,
+        "state": platform.state.value,
+        "versions_url": platform.versions_url,
+        "version": platform.version,
+        "auth_encoding": platform.auth_encoding.value,
+        "created_at": platform.created_at,
+        "updated_at": platform.updated_at,
+        "token_issued_at": platform.token_issued_at,
+        "last_contact_at": format_datetime(dt.datetime.fromtimestamp(last_seen, dt.UTC))
+        if last_seen
+        else (platform.last_contact_at or None),
+        "parties": [
+            {
+                "country_code": party.country_code,
+                "party_id": party.party_id,
+                "role": party.role,
+                "status": party.status.value,
+                "last_updated": party.last_updated,
+                "name": (party.business_details or {}).get("name"),
+            }
+            for party in platform.parties
+        ],
+        "endpoints": [msgspec.to_builtins(endpoint) for endpoint in platform.endpoints],
+    }
+
+
+def agreement_view(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "id": agreement.id,
+        "parties": [agreement.party_a, agreement.party_b],
+        "modules": agreement.modules,
+        "state": agreement.state.value,
+        "created_at": agreement.created_at,
+        "updated_at": agreement.updated_at,
+    }
+
+
+def message_view(record: MessageRecord) -> dict[str, Any]:
+    view = msgspec.to_builtins(record)
+    view["time"] = format_datetime(dt.datetime.fromtimestamp(record.at, dt.UTC))
+    view["failed"] = message_failed(record)
+    return view
