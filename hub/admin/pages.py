@@ -52,7 +52,7 @@ async def page_guard(request: web.Request, handler) -> web.StreamResponse:
 
 
 def _error_page(request: web.Request, status: int, message: str) -> web.Response:
-    return aiohttp_jinja2.render_template("error.html", request, {"status": status, "message": message}, status=status)
+    return _page(request, "error.html", {"status": status, "message": message}, status)
 
 
 def _context(request: web.Request) -> HubContext:
