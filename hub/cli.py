@@ -39,7 +39,7 @@ def common_options(function: Callable) -> Callable:
 
 
 def settings_from(options: dict[str, Any]) -> Settings:
-    overrides = {key: options.pop(key, None) for key in ("store", "public_url", "host", "port")}
+    overrides = {key: options.pop(key, None) for key in ("store", "public_url", "host", "port", "workers")}
     try:
         return load_settings(options.pop("config_file", None), overrides)
     except ConfigError as error:
@@ -67,24 +67,29 @@ def main() -> None:
 
 @main.command()
 @common_options
-def serve(**options: Any) -> None:
+@click.option("--workers", type=int, help="Hub processes sharing the port and the store [default: 1].")
+def serve(workers: int | None, **options: Any) -> None:
     """Run the hub."""
-    from aiohttp import web
+    from hub.admin.auth import load_admin_token
+    from hub.workers import run_worker, run_workers
 
-    from hub.app import create_app
-
+    if workers is not None:
+        options["workers"] = workers
     settings = settings_from(options)
     configure_logging(settings.log_format, settings.log_level)
     try:
-        settings.token_cipher()
-        app = create_app(settings)
+        settings.token_cipher()  # creates the key file once, before any worker starts
+        load_admin_token(settings.admin_token, settings.admin_token_file)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
+    if settings.workers < 1:
+        raise click.UsageError("--workers must be at least 1")
     store_option = f"--store {redacted_store_url(settings.store)} " if settings.store != Settings().store else ""
     admin_hint = "the admin_token setting" if settings.admin_token else f"cat {settings.admin_token_file}"
     port_option = f"--port {settings.port} " if settings.port != Settings().port else ""
     click.echo(
-        f"OCPI hub listening on http://{settings.host}:{settings.port}\n"
+        f"OCPI hub listening on http://{settings.host}:{settings.port}"
+        f"{f' ({settings.workers} processes)' if settings.workers > 1 else ''}\n"
         f"  versions endpoint:   {settings.versions_url}\n"
         f"  dashboard:           {settings.base_url}/admin/  (sign in with the admin token: {admin_hint})\n"
         f"  metrics, health:     {settings.base_url}/metrics, {settings.base_url}/health/ready\n"
@@ -94,7 +99,10 @@ def serve(**options: Any) -> None:
         "Stop with Ctrl+C.",
         err=True,
     )
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    if settings.workers == 1:
+        run_worker(settings, reuse_port=False)
+    else:
+        sys.exit(run_workers(settings, settings.workers))
 
 
 def _own_command() -> str:

@@ -25,6 +25,8 @@ class Settings:
     store: str = "sqlite:///data/ocpi-hub.db"
     host: str = "127.0.0.1"
     port: int = 8080
+    # Hub processes sharing the port (SO_REUSEPORT) and the store; one per core is a good start.
+    workers: int = 1
     # The URL platforms reach the hub at (behind a proxy, the outside URL). Default: http://{host}:{port}
     public_url: str = ""
     country_code: str = "NL"

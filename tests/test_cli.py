@@ -175,3 +175,48 @@ async def test_serve_never_shows_the_store_password(tmp_path):
     finally:
         process.kill()
         await process.wait()
+
+
+async def test_serve_with_two_workers_shares_one_port_and_one_store(tmp_path, platforms):
+    port = free_port()
+    store = f"sqlite:///{tmp_path}/hub.db"
+    environment = {**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY}
+    process = await asyncio.create_subprocess_exec(
+        OCPI_HUB,
+        "serve",
+        "--store",
+        store,
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        stderr=asyncio.subprocess.PIPE,
+        env=environment,
+        cwd=tmp_path,
+    )
+    try:
+        banner = ""
+        while "Stop with Ctrl+C" not in banner:
+            line = await asyncio.wait_for(process.stderr.readline(), 30)
+            assert line, "serve exited early"
+            banner += line.decode()
+        assert "(2 processes)" in banner
+        code, out, err = await run_cli(
+            "invite", "--store", store, "--port", str(port), "--party", "NL:CPA:CPO", "--json"
+        )
+        assert code == 0, err
+        invitation = orjson.loads(out)
+        cpo = await platforms([Role("NL", "CPA", "CPO")])
+        for _ in range(100):
+            try:
+                answer = await cpo.register(invitation["versions_url"], invitation["token_a"])
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        assert answer.status_code == 1000
+        # New connections land on either process; each accepts the token at once (looked up in the shared store).
+        answers = await asyncio.gather(*(call("GET", invitation["versions_url"], cpo.hub_token) for _ in range(20)))
+        assert {a.status for a in answers} == {200}
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.wait(), 30)

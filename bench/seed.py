@@ -1,0 +1,91 @@
+"""Registered platforms written straight into a store, as if each had done the credentials handshake: the CPOs and
+eMSPs the benchmark drives, and any number of extra platforms for the scale scenario."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from hub.agreements import add as add_agreement
+from hub.invitations import parse_party
+from hub.timeutil import now_ocpi
+from hub.tokens import TokenCipher, hash_token
+from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
+from storage.models import AuthEncoding, ConnectionStatus, Endpoint, Party, Platform, PlatformState
+from storage.opening import open_store
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def party_id(number: int) -> str:
+    """A 3-character party id for numbers up to 36^3."""
+    return "".join(ALPHABET[(number // 36**power) % 36] for power in (2, 1, 0))
+
+
+@dataclasses.dataclass(frozen=True)
+class Seeded:
+    party: str  # CC:PID:ROLE
+    token: str  # the token this platform uses towards the hub
+
+
+def endpoints(receiver: str, slot: int, cpo: bool) -> list[Endpoint]:
+    base = f"{receiver}/p/{slot}/ocpi/2.2.1"
+    result = [Endpoint("credentials", "SENDER", f"{base}/credentials")]
+    for module in FUNCTIONAL_MODULES:
+        interface = CPO_INTERFACE[module] if cpo else ("RECEIVER" if CPO_INTERFACE[module] == "SENDER" else "SENDER")
+        result.append(Endpoint(module, interface, f"{base}/{interface.lower()}/{module}"))
+    return result
+
+
+async def seed(
+    store_url: str,
+    secret_key: str,
+    receiver: str,
+    *,
+    cpos: list[str],
+    emsps: list[str],
+    extra_platforms: int = 0,
+    agreements: list[tuple[str, str]] = (),
+) -> dict[str, Seeded]:
+    """Parties are `CC:PID:ROLE`; each gets its own platform. Returns each party's token towards the hub."""
+    cipher = TokenCipher(secret_key)
+    store = await open_store(store_url)
+    timestamp = now_ocpi()
+    seeded = {}
+    try:
+        everyone = [(p, True) for p in cpos] + [(p, False) for p in emsps]
+        everyone += [(f"ZZ:{party_id(number)}:CPO", True) for number in range(extra_platforms)]
+        for slot, (party_text, cpo) in enumerate(everyone):
+            reference = parse_party(party_text)
+            token = f"bench-{uuid.uuid4().hex}"
+            await store.platforms.create(
+                Platform(
+                    id=f"bench-{slot}",
+                    name=party_text,
+                    state=PlatformState.REGISTERED,
+                    parties=[
+                        Party(
+                            country_code=reference.country_code,
+                            party_id=reference.party_id,
+                            role=reference.role,
+                            status=ConnectionStatus.CONNECTED,
+                            last_updated=timestamp,
+                        )
+                    ],
+                    token_hashes=[hash_token(token)],
+                    peer_token_encrypted=cipher.encrypt(f"peer-{slot}"),
+                    auth_encoding=AuthEncoding.BASE64,
+                    versions_url=f"{receiver}/p/{slot}/ocpi/versions",
+                    version="2.2.1",
+                    endpoints=endpoints(receiver, slot, cpo),
+                    created_at=timestamp,
+                    updated_at=timestamp,
+                    token_issued_at=timestamp,
+                )
+            )
+            seeded[party_text] = Seeded(party_text, token)
+        for first, second in agreements:
+            await add_agreement(store, parse_party(first), parse_party(second), [])
+    finally:
+        await store.close()
+    return seeded

@@ -1,0 +1,27 @@
+"""The benchmark command runs end to end on a tiny configuration. It checks that the runner works, never timings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_the_bench_command_runs_on_a_tiny_configuration(tmp_path):
+    output = tmp_path / "figures.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--json", str(output)],
+        cwd=Path(__file__).parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert "OCPI hub benchmarks" in completed.stdout
+    figures = json.loads(output.read_text())
+    assert set(figures) >= {"directed", "other_routes", "broadcast", "workers", "scale", "machine"}
+    assert figures["directed"]["peak"]["hub"]["requests"] > 0
+    command = figures["other_routes"]["command_start_session"]
+    assert command["results_delivered"] == command["results_expected"], "every command result came back"
