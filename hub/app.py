@@ -68,7 +68,7 @@ def _running(settings: Settings):
                 asyncio.create_task(
                     _every(settings.directory_refresh_seconds, hub.routing.refresh_agreements, "agreements")
                 ),
-                asyncio.create_task(hub.messages.run()),
+                recorder := asyncio.create_task(hub.messages.run()),
                 asyncio.create_task(_every(3600, _purge_expired(hub), "purge")),
             ]
             log.info(
@@ -80,8 +80,10 @@ def _running(settings: Settings):
             try:
                 yield
             finally:
+                hub.messages.stop()
                 for task in tasks:
-                    task.cancel()
+                    if task is not recorder:
+                        task.cancel()
                 for task in tasks:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task

@@ -41,6 +41,7 @@ class HubContext:
     hub_party: PartyId
     fan_out: FanOut
     metrics: HubMetrics
+    _peer_tokens: dict[str, str] = dataclasses.field(default_factory=dict)
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait for work in flight off the request path: broadcast deliveries, HubClientInfo pushes."""
@@ -67,9 +68,18 @@ class HubContext:
         raise ConcurrentUpdate(platform_id)
 
     def peer_token(self, platform: Platform) -> str | None:
-        if not platform.peer_token_encrypted:
+        """The token the platform issued to the hub, decrypted once per ciphertext (decrypting costs more than
+        the rest of routing a message)."""
+        ciphertext = platform.peer_token_encrypted
+        if not ciphertext:
             return None
-        return self.cipher.decrypt(platform.peer_token_encrypted)
+        token = self._peer_tokens.get(ciphertext)
+        if token is None:
+            token = self.cipher.decrypt(ciphertext)
+            if len(self._peer_tokens) > 50_000:
+                self._peer_tokens.clear()
+            self._peer_tokens[ciphertext] = token
+        return token
 
 
 HUB_CONTEXT = web.AppKey("hub_context", HubContext)

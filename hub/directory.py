@@ -44,6 +44,7 @@ class Directory:
         self._watermark = 0
         self._gap_seen_at: float | None = None
         self.generation = 0  # grows with every change applied; views built from the directory compare it
+        self._header_cache: dict[str, list[tuple[str, AuthEncoding]]] = {}
 
     async def load(self) -> None:
         await self.resync()
@@ -113,7 +114,7 @@ class Directory:
     async def authenticate(self, authorization: str | None) -> Caller | None:
         """The caller behind an `Authorization: Token ...` header, or None. Tries the Base64 reading first, then the
         plain one; remembers which matched."""
-        candidates = authorization_candidates(authorization)
+        candidates = self._candidates(authorization)
         for token, encoding in candidates:
             caller = self._match(token, encoding)
             if caller is not None:
@@ -126,6 +127,18 @@ class Directory:
                 if caller is not None:
                     return caller
         return None
+
+    def _candidates(self, authorization: str | None) -> list[tuple[str, AuthEncoding]]:
+        """The readings of an Authorization header, remembered: platforms send the same header again and again."""
+        if authorization is None:
+            return []
+        candidates = self._header_cache.get(authorization)
+        if candidates is None:
+            candidates = authorization_candidates(authorization)
+            if len(self._header_cache) > 10_000:
+                self._header_cache.clear()
+            self._header_cache[authorization] = candidates
+        return candidates
 
     def _match(self, token: str, encoding: AuthEncoding) -> Caller | None:
         token_hash = hash_token(token)

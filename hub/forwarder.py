@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import random
 import time
 import uuid
 
@@ -38,6 +39,14 @@ class Relayed:
     request_id: str
 
 
+_ids = random.Random()  # noqa: S311 (seeded from os.urandom; ids must be unique, not secret)
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID: X-Request-IDs need to be unique, not secret."""
+    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
+
+
 def routing_headers(to: PartyId, from_: PartyId) -> dict[str, str]:
     return {
         "OCPI-to-country-code": to.country_code,
@@ -60,7 +69,7 @@ async def send(
     timeout_seconds: float,
     max_answer_bytes: int = 64 * 1024 * 1024,
 ) -> Relayed:
-    request_id = str(uuid.uuid4())
+    request_id = new_request_id()
     sent = {
         "Authorization": authorization_header(token, encoding),
         "X-Request-ID": request_id,

@@ -59,8 +59,9 @@ async def route(request: web.Request) -> web.StreamResponse:
         keys = ContentKeys()
     routed = RoutingRequest(caller.platform.id, module, interface, request.method, path, to, from_, keys)
     directory = context.routing.directory
-    facts = await _facts(context, lookup_needed(routed, resolve_sender(routed, directory)))
-    decision = decide(routed, directory, context.routing.agreements, context.hub_party, facts)
+    sender = resolve_sender(routed, directory)
+    facts = await _facts(context, lookup_needed(routed, sender))
+    decision = decide(routed, directory, context.routing.agreements, context.hub_party, facts, sender)
     trail = _Trail(context, request, caller, routed, started, len(body))
     match decision:
         case Forward():

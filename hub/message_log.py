@@ -24,6 +24,7 @@ class MessageRecorder:
         self._retention_seconds = retention_days * 86400
         self._buffer: list[MessageRecord] = []
         self._wake = asyncio.Event()
+        self._stopping = False
         self.dropped = 0
 
     @property
@@ -57,10 +58,15 @@ class MessageRecorder:
                 self._trim()
                 return
 
+    def stop(self) -> None:
+        """Ask `run` to write what is buffered and end (rather than cancelling it in the middle of a write)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
         last_purge = 0.0
         try:
-            while True:
+            while not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._flush_seconds)
                 self._wake.clear()

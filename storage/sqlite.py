@@ -162,6 +162,25 @@ async def _connect(path: str) -> aiosqlite.Connection:
     return connection
 
 
+@contextlib.asynccontextmanager
+async def write_transaction(db: aiosqlite.Connection, lock: asyncio.Lock) -> AsyncIterator[aiosqlite.Connection]:
+    """One write transaction on the shared writer connection. IMMEDIATE takes SQLite's write lock up front, so
+    busy_timeout applies (a deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when
+    another process wrote in between). A caller cancelled mid-way leaves nothing half-done: the rollback, or the
+    commit once started, runs to its end."""
+    async with lock:
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+            yield db
+        except BaseException:
+            # The connection runs statements in order: this ROLLBACK comes after whatever is still queued (even a
+            # BEGIN whose caller was cancelled); if no transaction is open by then, there is nothing to undo.
+            with contextlib.suppress(sqlite3.OperationalError):
+                await asyncio.shield(db.execute("ROLLBACK"))
+            raise
+        await asyncio.shield(db.execute("COMMIT"))
+
+
 class SqlitePlatformStore:
     def __init__(
         self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, write_lock: asyncio.Lock | None = None
@@ -177,13 +196,7 @@ class SqlitePlatformStore:
         return await self._write(platform, expected_revision=platform.revision)
 
     async def _write(self, platform: Platform, expected_revision: int | None) -> Platform:
-        async with self._write_lock:
-            return await self._write_locked(platform, expected_revision)
-
-    async def _write_locked(self, platform: Platform, expected_revision: int | None) -> Platform:
-        db = self._db
-        await db.execute("BEGIN IMMEDIATE")
-        try:
+        async with write_transaction(self._db, self._write_lock) as db:
             if expected_revision is not None:
                 async with db.execute("SELECT revision FROM platforms WHERE id = ?", (platform.id,)) as cursor:
                     row = await cursor.fetchone()
@@ -215,11 +228,7 @@ class SqlitePlatformStore:
                 "INSERT INTO platform_tokens (token_hash, platform_id) VALUES (?, ?)",
                 [(token_hash, stored.id) for token_hash in stored.token_hashes],
             )
-            await db.execute("COMMIT")
-            return stored
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
+        return stored
 
     async def _insert_parties(self, platform: Platform) -> None:
         conflicts = []
@@ -257,14 +266,8 @@ class SqlitePlatformStore:
         return await self._many("SELECT document FROM platforms WHERE seq > ? ORDER BY seq", (seq,))
 
     async def delete(self, platform_id: str) -> bool:
-        async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                cursor = await self._db.execute("DELETE FROM platforms WHERE id = ?", (platform_id,))
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with write_transaction(self._db, self._write_lock) as db:
+            cursor = await db.execute("DELETE FROM platforms WHERE id = ?", (platform_id,))
         return cursor.rowcount > 0
 
     async def _one(self, sql: str, parameters: tuple) -> Platform | None:
@@ -289,19 +292,8 @@ class _SqliteTable:
         self._reader = reader
         self._write_lock = write_lock
 
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._write_lock:
-            db = self._db
-            # IMMEDIATE takes the write lock up front, so busy_timeout applies; a deferred transaction that reads and
-            # then writes can fail at once with SQLITE_BUSY when another process wrote in between.
-            await db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                await db.execute("COMMIT")
-            except BaseException:
-                await db.execute("ROLLBACK")
-                raise
+    def _transaction(self) -> contextlib.AbstractAsyncContextManager[aiosqlite.Connection]:
+        return write_transaction(self._db, self._write_lock)
 
     async def _write(self, sql: str, parameters: tuple) -> int:
         """One statement in its own transaction; returns the number of rows it changed."""

@@ -377,7 +377,7 @@ class PythonOcpi:
 
     def __init__(self, role: str) -> None:
         code = f"from tests.test_interop_routing_python_ocpi import serve_python_ocpi; serve_python_ocpi({role!r})"
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, our own code)
+        self.process = subprocess.Popen(
             [sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         self.role = role

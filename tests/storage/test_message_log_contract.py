@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import msgspec
@@ -187,3 +188,27 @@ async def test_query_by_module_platform_and_failure(any_store):
         "timeout",
         "hub-rejected",
     ]
+
+
+async def test_a_write_cancelled_midway_is_all_or_nothing(any_store):
+    import asyncio
+
+    batch = [make_record(float(n), f"r{n}") for n in range(500)]
+    for delay in (0, 0.002, 0.01):
+        task = asyncio.create_task(any_store.messages.append(batch))
+        await asyncio.sleep(delay)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        # A write already under way may still land (MongoDB finishes a command the client stopped waiting for):
+        # wait until the count holds still, then it must be whole batches.
+        counts = [-1]
+        for _ in range(200):
+            counts.append(len(await any_store.messages.query(limit=100_000)))
+            if len(counts) > 10 and len(set(counts[-10:])) == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert counts[-1] % len(batch) == 0, "never part of a batch"
+        await any_store.messages.purge_older_than(1e12)
+    await any_store.messages.append(batch[:3])
+    assert len(await any_store.messages.query()) == 3, "the store still works"
