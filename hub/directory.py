@@ -44,7 +44,7 @@ class Directory:
         self._watermark = 0
         self._gap_seen_at: float | None = None
         self.generation = 0  # grows with every change applied; views built from the directory compare it
-        self._header_cache: dict[str, list[tuple[str, AuthEncoding]]] = {}
+        self._header_cache: dict[str, list[tuple[str, AuthEncoding, str]]] = {}
 
     async def load(self) -> None:
         await self.resync()
@@ -115,33 +115,35 @@ class Directory:
         """The caller behind an `Authorization: Token ...` header, or None. Tries the Base64 reading first, then the
         plain one; remembers which matched."""
         candidates = self._candidates(authorization)
-        for token, encoding in candidates:
-            caller = self._match(token, encoding)
+        for token, encoding, token_hash in candidates:
+            caller = self._match(token, encoding, token_hash)
             if caller is not None:
                 return caller
-        for token, encoding in candidates:
-            platform = await self._store.platforms.find_by_token_hash(hash_token(token))
+        for token, encoding, token_hash in candidates:
+            platform = await self._store.platforms.find_by_token_hash(token_hash)
             if platform is not None:
                 self.apply(platform)
-                caller = self._match(token, encoding)
+                caller = self._match(token, encoding, token_hash)
                 if caller is not None:
                     return caller
         return None
 
-    def _candidates(self, authorization: str | None) -> list[tuple[str, AuthEncoding]]:
-        """The readings of an Authorization header, remembered: platforms send the same header again and again."""
+    def _candidates(self, authorization: str | None) -> list[tuple[str, AuthEncoding, str]]:
+        """The readings of an Authorization header with their token hashes, remembered: platforms send the same
+        header again and again."""
         if authorization is None:
             return []
         candidates = self._header_cache.get(authorization)
         if candidates is None:
-            candidates = authorization_candidates(authorization)
+            candidates = [
+                (token, encoding, hash_token(token)) for token, encoding in authorization_candidates(authorization)
+            ]
             if len(self._header_cache) > 10_000:
                 self._header_cache.clear()
             self._header_cache[authorization] = candidates
         return candidates
 
-    def _match(self, token: str, encoding: AuthEncoding) -> Caller | None:
-        token_hash = hash_token(token)
+    def _match(self, token: str, encoding: AuthEncoding, token_hash: str) -> Caller | None:
         platform_id = self._platform_by_token_hash.get(token_hash)
         if platform_id is None:
             return None
