@@ -20,6 +20,7 @@ from storage.ports import Store
 if TYPE_CHECKING:
     from hub.clientinfo_push import ClientInfoNotifier
     from hub.fan_out import FanOut
+    from hub.hints import HintBook
     from hub.liveness import LivenessMonitor
     from hub.message_log import MessageRecorder
     from hub.metrics import HubMetrics
@@ -41,6 +42,7 @@ class HubContext:
     hub_party: PartyId
     fan_out: FanOut
     metrics: HubMetrics
+    hints: HintBook
     _peer_tokens: dict[str, str] = dataclasses.field(default_factory=dict)
 
     async def drain(self, seconds: float = 10.0) -> None:

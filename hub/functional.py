@@ -219,7 +219,7 @@ async def _facts(context: HubContext, lookup: Lookup | None) -> Facts:
     if lookup.kind == "owners":
         owners = await context.store.objects.owners_of(lookup.module_or_hint, lookup.key)
         return Facts(owners=tuple(PartyId(cc, pid) for cc, pid in owners))
-    hint = await context.store.hints.get(lookup.module_or_hint, lookup.key, time.time())
+    hint = await context.hints.get(lookup.module_or_hint, lookup.key)
     return Facts() if hint is None else Facts(hint_cpo=hint.cpo, hint_emsp=hint.emsp)
 
 
@@ -439,8 +439,9 @@ async def _remember(context: HubContext, routed: RoutingRequest, decision: Forwa
 
 async def _hint(context: HubContext, kind: str, key: str, cpo: str, emsp: str, expires_at: float) -> None:
     """Keep a hint; if the same key already leads to another pair of parties, keep it as ambiguous (routes nothing)."""
-    existing = await context.store.hints.get(kind, key, time.time())
+    existing = await context.hints.get(kind, key)
     if existing is not None and (existing.cpo, existing.emsp) != (cpo, emsp):
         cpo = emsp = ""
         log.warning("routing hint is ambiguous; open routing will ask for OCPI-to", kind=kind, key=key)
-    await context.store.hints.put(RoutingHint(kind=kind, key=key, cpo=cpo, emsp=emsp, expires_at=expires_at))
+    hint = RoutingHint(kind=kind, key=key, cpo=cpo, emsp=emsp, expires_at=expires_at)
+    await context.hints.put(hint, ttl_seconds=expires_at - time.time())

@@ -13,7 +13,7 @@ from storage.ports import Store
 
 log = structlog.get_logger("hub.messages")
 
-BATCH_SIZE = 500
+BATCH_SIZE = 200  # small enough that encoding one batch never holds up requests for long
 MAX_BUFFERED = 100_000  # beyond this (storage down for long), the oldest records are dropped, and counted
 
 

@@ -12,6 +12,7 @@ from hub.config import Settings
 from hub.context import HubContext
 from hub.directory import Directory
 from hub.fan_out import FanOut
+from hub.hints import HintBook
 from hub.liveness import LivenessMonitor
 from hub.message_log import MessageRecorder
 from hub.metrics import HubMetrics
@@ -49,6 +50,7 @@ async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
                 hub_party=PartyId.of(settings.country_code, settings.party_id),
                 fan_out=FanOut(broadcasts),
                 metrics=HubMetrics(),
+                hints=HintBook(store),
             )
             context.fan_out.bind(context)
             context.metrics.bind(context)

@@ -140,6 +140,10 @@ class MongoPlatformStore:
         cursor = self._platforms.find({"seq": {"$gt": seq}}).sort("seq", ASCENDING)
         return [platform_from_document(document) async for document in cursor]
 
+    async def revisions(self) -> dict[str, int]:
+        cursor = self._platforms.find({}, {"revision": 1})
+        return {document["_id"]: document["revision"] async for document in cursor}
+
     async def delete(self, platform_id: str) -> bool:
         result = await self._platforms.delete_one({"_id": platform_id})
         return result.deleted_count > 0

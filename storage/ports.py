@@ -30,6 +30,9 @@ class PlatformStore(Protocol):
     async def delete(self, platform_id: str) -> bool:
         """Remove the platform and free its parties and tokens. True if it existed."""
 
+    async def revisions(self) -> dict[str, int]:
+        """Every platform's id and revision: cheap, to find what changed without reading every record."""
+
 
 class AgreementStore(Protocol):
     async def create(self, agreement: Agreement) -> Agreement:

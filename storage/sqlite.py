@@ -265,6 +265,10 @@ class SqlitePlatformStore:
     async def changed_since(self, seq: int) -> list[Platform]:
         return await self._many("SELECT document FROM platforms WHERE seq > ? ORDER BY seq", (seq,))
 
+    async def revisions(self) -> dict[str, int]:
+        async with self._reader.execute("SELECT id, revision FROM platforms") as cursor:
+            return {platform_id: revision for platform_id, revision in await cursor.fetchall()}
+
     async def delete(self, platform_id: str) -> bool:
         async with write_transaction(self._db, self._write_lock) as db:
             cursor = await db.execute("DELETE FROM platforms WHERE id = ?", (platform_id,))

@@ -24,4 +24,5 @@ def test_the_bench_command_runs_on_a_tiny_configuration(tmp_path):
     assert set(figures) >= {"directed", "other_routes", "broadcast", "workers", "scale", "machine"}
     assert figures["directed"]["peak"]["hub"]["requests"] > 0
     command = figures["other_routes"]["command_start_session"]
-    assert command["results_delivered"] == command["results_expected"], "every command result came back"
+    # wrk counts the commands it saw answered; a few more may be in flight when it stops, and their results come too.
+    assert command["results_delivered"] >= command["results_expected"], "every command result came back"

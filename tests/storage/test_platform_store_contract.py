@@ -155,3 +155,10 @@ async def test_delete_frees_the_parties_and_tokens(any_store):
     assert await any_store.platforms.find_by_token_hash("a" * 64) is None
     await any_store.platforms.create(make_platform("p2", ("NL", "TNM", "CPO")))
     assert (await any_store.platforms.find_by_party("NL", "TNM", "CPO")).id == "p2"
+
+
+async def test_revisions_list_every_platform_with_its_revision(any_store):
+    p1 = await any_store.platforms.create(make_platform("p1", ("NL", "AAA", "CPO")))
+    await any_store.platforms.create(make_platform("p2", ("NL", "BBB", "CPO")))
+    await any_store.platforms.save(p1)
+    assert await any_store.platforms.revisions() == {"p1": 2, "p2": 1}
