@@ -20,6 +20,7 @@ from storage.ports import Store
 if TYPE_CHECKING:
     from hub.clientinfo_push import ClientInfoNotifier
     from hub.fan_out import FanOut
+    from hub.group_commit import GroupCommitter
     from hub.hints import HintBook
     from hub.liveness import LivenessMonitor
     from hub.message_log import MessageRecorder
@@ -43,6 +44,7 @@ class HubContext:
     fan_out: FanOut
     metrics: HubMetrics
     hints: HintBook
+    mappings: GroupCommitter  # stand-in URL mappings, written together when requests come together
     _peer_tokens: dict[str, str] = dataclasses.field(default_factory=dict)
 
     async def drain(self, seconds: float = 10.0) -> None:

@@ -46,7 +46,7 @@ async def stand_in(
         expires_at=now + ttl_seconds,
         created_at=now,
     )
-    await context.store.callbacks.put(mapping)
+    await context.mappings.write(mapping)
     return f"{context.settings.base_url}{CALLBACK_PATH}/{mapping.id}"
 
 

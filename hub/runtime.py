@@ -12,6 +12,7 @@ from hub.config import Settings
 from hub.context import HubContext
 from hub.directory import Directory
 from hub.fan_out import FanOut
+from hub.group_commit import GroupCommitter
 from hub.hints import HintBook
 from hub.liveness import LivenessMonitor
 from hub.message_log import MessageRecorder
@@ -51,6 +52,7 @@ async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
                 fan_out=FanOut(broadcasts),
                 metrics=HubMetrics(),
                 hints=HintBook(store),
+                mappings=GroupCommitter(store.callbacks.put_many),
             )
             context.fan_out.bind(context)
             context.metrics.bind(context)

@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 from bson import Binary
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed
@@ -236,6 +236,13 @@ class MongoCallbackStore:
         await self._callbacks.replace_one(
             {"_id": mapping.id}, {"_id": mapping.id, **msgspec.to_builtins(mapping)}, upsert=True
         )
+
+    async def put_many(self, mappings: list[CallbackMapping]) -> None:
+        if mappings:
+            operations = [
+                ReplaceOne({"_id": m.id}, {"_id": m.id, **msgspec.to_builtins(m)}, upsert=True) for m in mappings
+            ]
+            await self._callbacks.bulk_write(operations, ordered=True)
 
     async def get(self, mapping_id: str, now: float) -> CallbackMapping | None:
         document = await self._callbacks.find_one({"_id": mapping_id, "expires_at": {"$gt": now}})

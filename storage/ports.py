@@ -56,6 +56,9 @@ class AgreementStore(Protocol):
 class CallbackStore(Protocol):
     async def put(self, mapping: CallbackMapping) -> None: ...
 
+    async def put_many(self, mappings: list[CallbackMapping]) -> None:
+        """Insert or replace several at once, all or nothing (one durable write for many requests)."""
+
     async def get(self, mapping_id: str, now: float) -> CallbackMapping | None:
         """None if unknown or expired at `now`."""
 

@@ -389,10 +389,16 @@ async def _bump_agreements_version(db: aiosqlite.Connection) -> None:
 
 class SqliteCallbackStore(_SqliteTable):
     async def put(self, mapping: CallbackMapping) -> None:
-        await self._write(
-            "INSERT OR REPLACE INTO callbacks (id, expires_at, document) VALUES (?, ?, ?)",
-            (mapping.id, mapping.expires_at, msgspec.json.encode(mapping)),
-        )
+        await self.put_many([mapping])
+
+    async def put_many(self, mappings: list[CallbackMapping]) -> None:
+        if not mappings:
+            return
+        async with self._transaction() as db:
+            await db.executemany(
+                "INSERT OR REPLACE INTO callbacks (id, expires_at, document) VALUES (?, ?, ?)",
+                [(m.id, m.expires_at, msgspec.json.encode(m)) for m in mappings],
+            )
 
     async def get(self, mapping_id: str, now: float) -> CallbackMapping | None:
         row = await self._fetchone("SELECT document FROM callbacks WHERE id = ? AND expires_at > ?", (mapping_id, now))

@@ -74,3 +74,27 @@ async def test_callbacks_survive_reopening(tmp_path):
         assert await reopened.callbacks.get("m1", 10.0) == mapping
     finally:
         await reopened.close()
+
+
+async def test_put_many_stores_every_mapping(any_store):
+    from storage.models import CallbackMapping
+
+    mappings = [
+        CallbackMapping(
+            id=f"m{n}",
+            kind="response_url",
+            target_url=f"https://emsp/r/{n}",
+            caller_platform_id="cpo",
+            recipient_platform_id="emsp",
+            module="commands",
+            from_party="NL:CPO",
+            to_party="DE:EMA",
+            expires_at=2000.0,
+            created_at=1.0,
+        )
+        for n in range(5)
+    ]
+    await any_store.callbacks.put_many(mappings)
+    await any_store.callbacks.put_many([])
+    for mapping in mappings:
+        assert await any_store.callbacks.get(mapping.id, 1000.0) == mapping
