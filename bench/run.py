@@ -387,10 +387,10 @@ class Bench:
                 profile,
             ),
         }
-        await asyncio.sleep(1)  # the last command results are still on their way
-        _, stats = http("GET", f"{receiver}/stats", {})
+        stats = await self._settled(receiver, "results")  # the last command results are still on their way
         commands = others["command_start_session"]["requests"] + 1
         others["command_start_session"]["results_delivered"] = stats["counts"].get("results", 0)
+        others["command_start_session"]["results_posted_by_cpo"] = stats["results_sent"]
         others["command_start_session"]["results_expected"] = commands
         for row in others.values():
             row["vs_directed_hub_throughput"] = round(row["rps"] / peak["hub"]["rps"], 3)
@@ -415,6 +415,18 @@ class Bench:
         self.results["scale"] = await self._scale(receiver, body, path)
         self.processes.stop_all()
         return self.results
+
+    async def _settled(self, receiver: str, kind: str) -> dict[str, Any]:
+        """The receiver's counts once `kind` stops growing for a second."""
+        last, quiet_since = -1, time.monotonic()
+        while True:
+            _, stats = http("GET", f"{receiver}/stats", {})
+            count = stats["counts"].get(kind, 0)
+            if count != last:
+                last, quiet_since = count, time.monotonic()
+            elif time.monotonic() - quiet_since > 1:
+                return stats
+            await asyncio.sleep(0.1)
 
     def _broadcast(self, hub: str, receiver: str, token: str, broadcaster: str, size: int) -> dict[str, Any]:
         country, party, _ = broadcaster.split(":")

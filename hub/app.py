@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from pathlib import Path
 
@@ -71,6 +72,10 @@ def _running(settings: Settings):
                 recorder := asyncio.create_task(hub.messages.run()),
                 asyncio.create_task(_every(3600, _purge_expired(hub), "purge")),
             ]
+            # The directory loaded at start-up lives as long as the process: keep the collector from walking it
+            # again and again (with 10,000 platforms those walks showed up in the p99).
+            gc.collect()
+            gc.freeze()
             log.info(
                 "hub ready",
                 versions_url=settings.versions_url,

@@ -31,13 +31,13 @@ class AuthEncoding(enum.StrEnum):
     PLAIN = "plain"  # OCPI 2.1.1 and many 2.2 implementations
 
 
-class Endpoint(msgspec.Struct, frozen=True):
+class Endpoint(msgspec.Struct, frozen=True, gc=False):
     identifier: str
     role: str  # SENDER | RECEIVER
     url: str
 
 
-class Party(msgspec.Struct, kw_only=True):
+class Party(msgspec.Struct, kw_only=True, gc=False):
     country_code: str  # always upper case: OCPI compares CiStrings case-insensitively
     party_id: str
     role: str
@@ -50,7 +50,7 @@ class Party(msgspec.Struct, kw_only=True):
         return party_key(self.country_code, self.party_id, self.role)
 
 
-class Platform(msgspec.Struct, kw_only=True):
+class Platform(msgspec.Struct, kw_only=True, gc=False):
     """One OCPI connection: one set of tokens, one versions URL, one endpoint list, one or more parties."""
 
     id: str
