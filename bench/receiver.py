@@ -29,6 +29,7 @@ class Receiver:
         self.last_arrival: dict[str, float] = {}
         self.session: aiohttp.ClientSession | None = None
         self.results_sent = 0
+        self.result_failures: dict[str, int] = {}
         self.pending: set[asyncio.Task] = set()
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -56,20 +57,32 @@ class Receiver:
             "X-Request-ID": "r",
             "X-Correlation-ID": "c",
         }
-        async with self.session.post(response_url, data=b'{"result":"ACCEPTED"}', headers=headers) as response:
-            await response.read()
-            if response.status == 200:
-                self.results_sent += 1
+        try:
+            async with self.session.post(response_url, data=b'{"result":"ACCEPTED"}', headers=headers) as response:
+                body = await response.read()
+                if response.status == 200:
+                    self.results_sent += 1
+                    return
+                problem = f"HTTP {response.status} {body[:120]!r}"
+        except (aiohttp.ClientError, OSError) as error:
+            problem = type(error).__name__
+        self.result_failures[problem] = self.result_failures.get(problem, 0) + 1
 
     async def stats(self, request: web.Request) -> web.Response:
         return web.json_response(
-            {"counts": self.counts, "last_arrival": self.last_arrival, "results_sent": self.results_sent}
+            {
+                "counts": self.counts,
+                "last_arrival": self.last_arrival,
+                "results_sent": self.results_sent,
+                "result_failures": self.result_failures,
+            }
         )
 
     async def reset(self, request: web.Request) -> web.Response:
         self.counts.clear()
         self.last_arrival.clear()
         self.results_sent = 0
+        self.result_failures.clear()
         return web.json_response({})
 
 

@@ -391,6 +391,7 @@ class Bench:
         commands = others["command_start_session"]["requests"] + 1
         others["command_start_session"]["results_delivered"] = stats["counts"].get("results", 0)
         others["command_start_session"]["results_posted_by_cpo"] = stats["results_sent"]
+        others["command_start_session"]["result_failures"] = stats["result_failures"]
         others["command_start_session"]["results_expected"] = commands
         for row in others.values():
             row["vs_directed_hub_throughput"] = round(row["rps"] / peak["hub"]["rps"], 3)

@@ -143,8 +143,7 @@ class SqliteStore:
         return cls(writer, reader)
 
     async def ping(self) -> None:
-        async with self._reader.execute("SELECT 1") as cursor:
-            await cursor.fetchone()
+        await read_all(self._reader, "SELECT 1", ())
 
     async def close(self) -> None:
         await self._reader.close()
@@ -160,6 +159,14 @@ async def _connect(path: str) -> aiosqlite.Connection:
     # Several hub processes and the CLI share one file: wait for another writer rather than fail.
     await connection.execute("PRAGMA busy_timeout=10000")
     return connection
+
+
+async def read_all(reader: aiosqlite.Connection, sql: str, parameters: tuple) -> list:
+    """Run a query and fetch every row as one step on the reader connection. Reads must never interleave there: a
+    statement left open while another starts keeps SQLite's read snapshot open, and later reads would not see what
+    was committed since (a command's response_url mapping, written just before the command went out, looked
+    unknown when the CPO's result came back at once)."""
+    return list(await reader.execute_fetchall(sql, parameters))
 
 
 @contextlib.asynccontextmanager
@@ -266,8 +273,8 @@ class SqlitePlatformStore:
         return await self._many("SELECT document FROM platforms WHERE seq > ? ORDER BY seq", (seq,))
 
     async def revisions(self) -> dict[str, int]:
-        async with self._reader.execute("SELECT id, revision FROM platforms") as cursor:
-            return {platform_id: revision for platform_id, revision in await cursor.fetchall()}
+        rows = await read_all(self._reader, "SELECT id, revision FROM platforms", ())
+        return {platform_id: revision for platform_id, revision in rows}
 
     async def delete(self, platform_id: str) -> bool:
         async with write_transaction(self._db, self._write_lock) as db:
@@ -275,13 +282,11 @@ class SqlitePlatformStore:
         return cursor.rowcount > 0
 
     async def _one(self, sql: str, parameters: tuple) -> Platform | None:
-        async with self._reader.execute(sql, parameters) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else platform_from_document(orjson.loads(row[0]))
+        rows = await read_all(self._reader, sql, parameters)
+        return platform_from_document(orjson.loads(rows[0][0])) if rows else None
 
     async def _many(self, sql: str, parameters: tuple) -> list[Platform]:
-        async with self._reader.execute(sql, parameters) as cursor:
-            rows = await cursor.fetchall()
+        rows = await read_all(self._reader, sql, parameters)
         return [platform_from_document(orjson.loads(row[0])) for row in rows]
 
 
@@ -306,12 +311,11 @@ class _SqliteTable:
             return cursor.rowcount
 
     async def _fetchone(self, sql: str, parameters: tuple) -> sqlite3.Row | tuple | None:
-        async with self._reader.execute(sql, parameters) as cursor:
-            return await cursor.fetchone()
+        rows = await read_all(self._reader, sql, parameters)
+        return rows[0] if rows else None
 
     async def _fetchall(self, sql: str, parameters: tuple) -> list:
-        async with self._reader.execute(sql, parameters) as cursor:
-            return list(await cursor.fetchall())
+        return await read_all(self._reader, sql, parameters)
 
 
 class SqliteAgreementStore(_SqliteTable):

@@ -98,3 +98,40 @@ async def test_put_many_stores_every_mapping(any_store):
     await any_store.callbacks.put_many([])
     for mapping in mappings:
         assert await any_store.callbacks.get(mapping.id, 1000.0) == mapping
+
+
+async def test_a_mapping_is_readable_at_once_while_other_reads_go_on(any_store):
+    """The CPO's command result can arrive right after the command: its mapping must be visible at once, however
+    busy the store is with other reads."""
+    import asyncio
+
+    from storage.models import CallbackMapping
+
+    def mapping(number: int) -> CallbackMapping:
+        return CallbackMapping(
+            id=f"busy{number}",
+            kind="response_url",
+            target_url="https://emsp/r",
+            caller_platform_id="cpo",
+            recipient_platform_id="emsp",
+            module="commands",
+            from_party="NL:CPO",
+            to_party="DE:EMA",
+            expires_at=1e12,
+        )
+
+    stop = asyncio.Event()
+
+    async def keep_reading() -> None:
+        while not stop.is_set():
+            await any_store.callbacks.get("busy0", 0)
+            await any_store.platforms.list_all()
+
+    readers = [asyncio.create_task(keep_reading()) for _ in range(8)]
+    try:
+        for number in range(60):
+            await any_store.callbacks.put(mapping(number))
+            assert await any_store.callbacks.get(f"busy{number}", 0) is not None, f"mapping {number} not visible"
+    finally:
+        stop.set()
+        await asyncio.gather(*readers)
