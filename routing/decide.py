@@ -71,8 +71,11 @@ def decide(
     agreements: AgreementBook,
     hub: PartyId,
     facts: Facts | None = None,
+    sender: PartyEntry | Reject | None = None,
 ) -> Decision:
-    sender = resolve_sender(request, directory)
+    """`sender`: the result of resolve_sender, when the caller already has it."""
+    if sender is None:
+        sender = resolve_sender(request, directory)
     if isinstance(sender, Reject):
         return sender
     not_owner = _not_the_owner(request, sender)

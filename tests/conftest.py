@@ -65,3 +65,18 @@ async def platforms():
     yield start
     for platform in started:
         await platform.stop()
+
+
+@pytest.fixture
+async def network(store_url, platforms, request):
+    """A hub with the default routing policy (agreements) and three platforms on loopback (see routing_fixtures).
+    A test module may set NETWORK_SETTINGS (a dict of hub settings) to change the hub's settings."""
+    from tests.hub_server import hub_settings, start_hub
+    from tests.routing_fixtures import build_network
+
+    overrides = {"routing_policy": "agreements", **getattr(request.module, "NETWORK_SETTINGS", {})}
+    hub = await start_hub(hub_settings(store_url, **overrides))
+    try:
+        yield await build_network(hub, platforms)
+    finally:
+        await hub.stop()

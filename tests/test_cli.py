@@ -72,6 +72,16 @@ async def test_cli_mistakes_get_clear_messages_not_tracebacks(tmp_path):
     assert code != 0 and "listed twice" in err
 
 
+async def read_banner(process) -> str:
+    """What `ocpi-hub serve` prints before it serves."""
+    banner = ""
+    while "Stop with Ctrl+C" not in banner:
+        line = await asyncio.wait_for(process.stderr.readline(), 30)
+        assert line, f"serve exited early: {banner}"
+        banner += line.decode()
+    return banner
+
+
 async def test_serve_runs_the_hub_and_tells_where_it_is(tmp_path, platforms):
     port = free_port()
     store = f"sqlite:///{tmp_path}/hub.db"
@@ -80,11 +90,7 @@ async def test_serve_runs_the_hub_and_tells_where_it_is(tmp_path, platforms):
         OCPI_HUB, "serve", "--store", store, stderr=asyncio.subprocess.PIPE, env=environment, cwd=tmp_path
     )
     try:
-        banner = ""
-        while "Stop with Ctrl+C" not in banner:
-            line = await asyncio.wait_for(process.stderr.readline(), 30)
-            assert line, "serve exited early"
-            banner += line.decode()
+        banner = await read_banner(process)
         assert f"http://127.0.0.1:{port}/ocpi/versions" in banner
         assert "ocpi-hub invite" in banner
         cpo = await platforms([Role("NL", "CPA", "CPO")])
@@ -165,13 +171,9 @@ async def test_serve_never_shows_the_store_password(tmp_path):
         cwd=tmp_path,
     )
     try:
-        banner = b""
-        while b"Stop with Ctrl+C" not in banner:
-            line = await asyncio.wait_for(process.stderr.readline(), 30)
-            assert line, banner
-            banner += line
-        assert b"S3cretPw" not in banner and b"hubuser" not in banner
-        assert b"mongodb://***@127.0.0.1:9/ocpi" in banner
+        banner = await read_banner(process)
+        assert "S3cretPw" not in banner and "hubuser" not in banner
+        assert "mongodb://***@127.0.0.1:9/ocpi" in banner
     finally:
         process.kill()
         await process.wait()
@@ -195,11 +197,7 @@ async def test_serve_with_two_workers_shares_one_port_and_one_store(tmp_path, pl
         cwd=tmp_path,
     )
     try:
-        banner = ""
-        while "Stop with Ctrl+C" not in banner:
-            line = await asyncio.wait_for(process.stderr.readline(), 30)
-            assert line, "serve exited early"
-            banner += line.decode()
+        banner = await read_banner(process)
         assert "(2 processes)" in banner
         code, out, err = await run_cli(
             "invite", "--store", store, "--port", str(port), "--party", "NL:CPA:CPO", "--json"

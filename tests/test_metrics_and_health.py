@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import aiohttp
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.hub_server import hub_settings, start_hub
-from tests.routing_fixtures import build_network
 
-
-@pytest.fixture
-async def network(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, routing_policy="agreements", forward_timeout_seconds=0.5))
-    try:
-        yield await build_network(hub, platforms)
-    finally:
-        await hub.stop()
+# Settings of the `network` fixture (tests/conftest.py) for this module.
+NETWORK_SETTINGS = {"forward_timeout_seconds": 0.5}
 
 
 async def scrape(url: str) -> dict[tuple[str, tuple], float]:

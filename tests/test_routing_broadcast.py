@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import orjson
-import pytest
 
 from tests.cli_runner import run_cli
-from tests.hub_server import call, hub_settings, start_hub
+from tests.hub_server import call
 from tests.platform_sim import Reply
-from tests.routing_fixtures import agree, build_network
+from tests.routing_fixtures import agree
 
 
 def location(location_id: str, last_updated: str, evse_status: str = "AVAILABLE") -> dict:
@@ -28,15 +27,6 @@ def location(location_id: str, last_updated: str, evse_status: str = "AVAILABLE"
         ],
         "last_updated": last_updated,
     }
-
-
-@pytest.fixture
-async def network(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, routing_policy="agreements"))
-    try:
-        yield await build_network(hub, platforms)
-    finally:
-        await hub.stop()
 
 
 async def broadcast(network, method: str, path: str, body: dict, **kw):

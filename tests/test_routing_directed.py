@@ -8,9 +8,8 @@ import time
 import orjson
 import pytest
 
-from tests.hub_server import call, hub_settings, start_hub
+from tests.hub_server import call
 from tests.platform_sim import Reply
-from tests.routing_fixtures import build_network
 
 LOCATION = {
     "country_code": "NL",
@@ -28,13 +27,8 @@ LOCATION = {
 }
 
 
-@pytest.fixture
-async def network(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, routing_policy="agreements", forward_timeout_seconds=1.0))
-    try:
-        yield await build_network(hub, platforms)
-    finally:
-        await hub.stop()
+# Settings of the `network` fixture (tests/conftest.py) for this module.
+NETWORK_SETTINGS = {"forward_timeout_seconds": 1.0}
 
 
 async def test_directed_push_reaches_the_receiver_unchanged(network):

@@ -6,18 +6,8 @@ import asyncio
 
 import pytest
 
-from tests.hub_server import call, hub_settings, start_hub
+from tests.hub_server import call
 from tests.platform_sim import Reply
-from tests.routing_fixtures import build_network
-
-
-@pytest.fixture
-async def network(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, routing_policy="agreements"))
-    try:
-        yield await build_network(hub, platforms)
-    finally:
-        await hub.stop()
 
 
 @pytest.mark.parametrize(

@@ -9,19 +9,9 @@ import pytest
 import yaml
 
 from tests.admin.openapi_check import DOCUMENT, check_request, check_response
-from tests.hub_server import ADMIN_TOKEN, call, hub_settings, start_hub
-from tests.routing_fixtures import build_network
+from tests.hub_server import ADMIN_TOKEN, call
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-@pytest.fixture
-async def network(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, routing_policy="agreements"))
-    try:
-        yield await build_network(hub, platforms)
-    finally:
-        await hub.stop()
 
 
 async def api(hub, method: str, path: str, body=None, *, template: str | None = None, headers=None, raw=None):

@@ -6,20 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-import pytest
 
 from tests.admin.browser import chromium_page, screenshot
-from tests.hub_server import ADMIN_TOKEN, call, hub_settings, start_hub
-from tests.routing_fixtures import build_network
-
-
-@pytest.fixture
-async def network(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, routing_policy="agreements"))
-    try:
-        yield await build_network(hub, platforms)
-    finally:
-        await hub.stop()
+from tests.hub_server import ADMIN_TOKEN, call
 
 
 async def route_session(network, request_id: str = "") -> int:
