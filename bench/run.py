@@ -243,7 +243,7 @@ class Bench:
         self.workdir = workdir
         self.processes = Processes(workdir)
         self.secret_key = TokenCipher.generate_key()
-        self.admin_token = "bench-admin"  # noqa: S105 (a throwaway hub on loopback)
+        self.admin_token = "bench-admin-token-0123"  # noqa: S105 (a throwaway hub on loopback)
         self.results: dict[str, Any] = {"profile": dataclasses.asdict(profile), "machine": machine()}
 
     # --- processes ------------------------------------------------------------------------------------------

@@ -119,7 +119,10 @@ async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[i
         if not isinstance(entry, dict) or not isinstance(entry.get("parties"), list) or len(entry["parties"]) != 2:
             raise AgreementError(f"agreement #{number}: needs `parties: [CC:PID:ROLE, CC:PID:ROLE]`")
         pair = pair_of(*(parse_party(str(p)) for p in entry["parties"]))
-        modules = check_modules(entry.get("modules") or [])
+        listed = entry.get("modules") or []
+        if not isinstance(listed, list) or not all(isinstance(module, str) for module in listed):
+            raise AgreementError(f"agreement #{number}: `modules` must be a list of module names", "modules")
+        modules = check_modules(listed)
         try:
             state = AgreementState(str(entry.get("state", "ACTIVE")).upper())
         except ValueError as error:

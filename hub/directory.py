@@ -55,6 +55,7 @@ class Directory:
     async def resync(self) -> None:
         """Compare every platform's revision with the store's, and re-read only those that differ (reading and
         decoding 10,000 records every half minute would stall requests)."""
+        known_before = set(self._platforms)
         revisions = await self._store.platforms.revisions()
         for platform_id, revision in revisions.items():
             known = self._platforms.get(platform_id)
@@ -62,7 +63,8 @@ class Directory:
                 platform = await self._store.platforms.get(platform_id)
                 if platform is not None:
                     self.apply(platform)
-        for platform_id in [known for known in self._platforms if known not in revisions]:
+        # Only platforms known before the snapshot can be gone: one applied meanwhile is newer than it.
+        for platform_id in [known for known in known_before if known not in revisions]:
             self.forget(platform_id)
 
     def apply(self, platform: Platform) -> None:

@@ -137,8 +137,15 @@ class _Trail:
         )
         self.context.messages.record(record)
         metrics = self.context.metrics
+        # Label values are parties on the hub only: what a caller writes in a header never becomes a new series.
+        known = outcome != "rejected"
         metrics.requests.labels(
-            record.module, record.method, record.from_party, to_party, str(status_code or ""), outcome
+            record.module,
+            record.method,
+            record.from_party if known else "",
+            to_party if known else "",
+            str(status_code or ""),
+            outcome,
         ).inc()
         if receiver_platform is not None and outcome == "forwarded":
             metrics.forward_latency.labels(receiver_platform).observe(latency / 1000)
@@ -206,7 +213,12 @@ def _pair(headers, direction: str) -> PartyId | None:
             INVALID_PARAMETERS,
             f"OCPI-{direction}-country-code and OCPI-{direction}-party-id come together: send both or neither",
         )
-    if len(country_code) != 2 or not country_code.isalpha() or len(party_id) != 3 or not party_id.isalnum():
+    if (
+        not (country_code + party_id).isascii()
+        or len(country_code) != 2
+        or not country_code.isalpha()
+        or (len(party_id) != 3 or not party_id.isalnum())
+    ):
         raise OcpiError(
             INVALID_PARAMETERS, f"OCPI-{direction} must be a 2-letter country code and 3-character party id"
         )
@@ -440,6 +452,8 @@ async def _remember(context: HubContext, routed: RoutingRequest, decision: Forwa
 async def _hint(context: HubContext, kind: str, key: str, cpo: str, emsp: str, expires_at: float) -> None:
     """Keep a hint; if the same key already leads to another pair of parties, keep it as ambiguous (routes nothing)."""
     existing = await context.hints.get(kind, key)
+    if existing is None or (existing.cpo, existing.emsp) != (cpo, emsp):
+        existing = await context.hints.stored(kind, key)  # another process may have written it meanwhile
     if existing is not None and (existing.cpo, existing.emsp) != (cpo, emsp):
         cpo = emsp = ""
         log.warning("routing hint is ambiguous; open routing will ask for OCPI-to", kind=kind, key=key)

@@ -16,16 +16,17 @@ MAX_ENTRIES = 100_000
 class HintBook:
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._memory: dict[tuple[str, str], tuple[float, RoutingHint | None]] = {}
+        self._memory: dict[tuple[str, str], tuple[float, RoutingHint]] = {}
 
     async def get(self, kind: str, key: str) -> RoutingHint | None:
         now = time.time()
         remembered = self._memory.get((kind, key))
         if remembered is not None and now - remembered[0] < MEMORY_SECONDS:
             hint = remembered[1]
-            return hint if hint is not None and hint.expires_at > now else None
+            return hint if hint.expires_at > now else None
         hint = await self._store.hints.get(kind, key, now)
-        self._remember(kind, key, hint, now)
+        if hint is not None:  # a miss is not remembered: another process may write the hint any moment
+            self._remember(kind, key, hint, now)
         return hint
 
     async def put(self, hint: RoutingHint, ttl_seconds: float) -> None:
@@ -41,7 +42,11 @@ class HintBook:
         await self._store.hints.put(hint)
         self._remember(hint.kind, hint.key, hint, now)
 
-    def _remember(self, kind: str, key: str, hint: RoutingHint | None, now: float) -> None:
+    async def stored(self, kind: str, key: str) -> RoutingHint | None:
+        """The hint as the store has it now (for decisions that must not rest on a cached copy)."""
+        return await self._store.hints.get(kind, key, time.time())
+
+    def _remember(self, kind: str, key: str, hint: RoutingHint, now: float) -> None:
         if len(self._memory) >= MAX_ENTRIES:
             self._memory.clear()
         self._memory[(kind, key)] = (now, hint)

@@ -152,12 +152,13 @@ class SqliteStore:
 
 async def _connect(path: str) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
+    # Several hub processes and the CLI share one file: wait for another writer rather than fail. First, so that
+    # even switching to WAL (which needs the file to itself) waits when several processes start at once.
+    await connection.execute("PRAGMA busy_timeout=10000")
     await connection.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit that returned survives a power cut (NORMAL in WAL mode may lose the last few commits).
     await connection.execute("PRAGMA synchronous=FULL")
     await connection.execute("PRAGMA foreign_keys=ON")
-    # Several hub processes and the CLI share one file: wait for another writer rather than fail.
-    await connection.execute("PRAGMA busy_timeout=10000")
     return connection
 
 
@@ -185,7 +186,13 @@ async def write_transaction(db: aiosqlite.Connection, lock: asyncio.Lock) -> Asy
             with contextlib.suppress(sqlite3.OperationalError):
                 await asyncio.shield(db.execute("ROLLBACK"))
             raise
-        await asyncio.shield(db.execute("COMMIT"))
+        try:
+            await asyncio.shield(db.execute("COMMIT"))
+        except sqlite3.Error:
+            # A commit that failed (disk full, I/O error) must not leave the connection inside the transaction.
+            with contextlib.suppress(sqlite3.OperationalError):
+                await asyncio.shield(db.execute("ROLLBACK"))
+            raise
 
 
 class SqlitePlatformStore:

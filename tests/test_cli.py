@@ -216,5 +216,5 @@ async def test_serve_with_two_workers_shares_one_port_and_one_store(tmp_path, pl
         answers = await asyncio.gather(*(call("GET", invitation["versions_url"], cpo.hub_token) for _ in range(20)))
         assert {a.status for a in answers} == {200}
     finally:
-        process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.wait(), 30)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0, "every worker shut down cleanly"

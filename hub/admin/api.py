@@ -219,9 +219,17 @@ async def import_agreements(request: web.Request) -> web.Response:
     context = _context(request)
     replace = request.query.get("replace", "false").lower() in ("1", "true", "yes")
     try:
-        created, updated, removed = await agreement_service.import_yaml(context.store, await request.text(), replace)
+        text = (await request.read()).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "the body must be UTF-8 YAML") from error
+    try:
+        created, updated, removed = await agreement_service.import_yaml(context.store, text, replace)
     except OnboardingError as error:
         raise ApiError(422, str(error)) from error
+    except (ConcurrentUpdate, AgreementExists) as error:
+        raise ApiError(
+            409, "agreements changed while importing; the ones listed before the conflict are stored"
+        ) from error
     await context.routing.refresh_agreements()
     return reply({"created": created, "updated": updated, "removed": removed})
 

@@ -12,23 +12,38 @@ from pathlib import Path
 
 from aiohttp import web
 
+from hub.config import ConfigError
+
 SESSION_COOKIE = "ocpi_hub_admin"
 SESSION_SECONDS = 12 * 3600
 
 
+MIN_TOKEN_LENGTH = 16
+
+
 def load_admin_token(token: str, token_file: str) -> str:
-    """The configured admin token, else the one in `token_file`, created (mode 600) on first use."""
-    if token:
-        return token
-    path = Path(token_file)
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    created = secrets.token_urlsafe(24)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(created + "\n")
-    return created
+    """The configured admin token, else the one in `token_file`, created (mode 600) on first use. The file appears
+    whole or not at all (written aside, then linked into place), so no process ever reads it half-written."""
+    if not token:
+        path = Path(token_file)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            aside = path.with_name(f".{path.name}.{os.getpid()}")
+            descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(24) + "\n")
+            try:
+                os.link(aside, path)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+            finally:
+                aside.unlink()
+        token = path.read_text().strip()
+    if len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigError(
+            f"the admin token must be at least {MIN_TOKEN_LENGTH} characters (admin_token or {token_file})"
+        )
+    return token
 
 
 class AdminAuth:
@@ -38,7 +53,7 @@ class AdminAuth:
         self._key = hashlib.sha256(b"ocpi-hub admin session|" + self._token).digest()
 
     def token_matches(self, presented: str) -> bool:
-        return hmac.compare_digest(presented.encode(), self._token)
+        return hmac.compare_digest(presented.encode("utf-8", "replace"), self._token)
 
     def bearer_ok(self, request: web.Request) -> bool:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
@@ -53,7 +68,7 @@ class AdminAuth:
     def session_ok(self, request: web.Request) -> bool:
         value = request.cookies.get(SESSION_COOKIE, "")
         payload, _, signature = value.rpartition(".")
-        if not payload or not hmac.compare_digest(signature, self._sign(payload)):
+        if not payload or not hmac.compare_digest(signature.encode("utf-8", "replace"), self._sign(payload).encode()):
             return False
         expires, _, _ = payload.partition(".")
         return expires.isdigit() and int(expires) > time.time()
@@ -62,10 +77,11 @@ class AdminAuth:
         return self._sign("csrf|" + request.cookies.get(SESSION_COOKIE, ""))
 
     def csrf_ok(self, request: web.Request, presented: str) -> bool:
-        return bool(presented) and hmac.compare_digest(presented, self.csrf_token(request))
+        expected = self.csrf_token(request).encode()
+        return bool(presented) and hmac.compare_digest(presented.encode("utf-8", "replace"), expected)
 
     def _sign(self, payload: str) -> str:
-        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._key, payload.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
 
 ADMIN_AUTH = web.AppKey("admin_auth", AdminAuth)

@@ -37,7 +37,7 @@ async def page_guard(request: web.Request, handler) -> web.StreamResponse:
     if not auth.session_ok(request):
         raise web.HTTPSeeOther(f"/admin/login?next={quote(request.path_qs)}")
     if request.method == "POST":
-        form = await request.post()
+        form = await read_form(request)
         if not auth.csrf_ok(request, str(form.get("csrf", ""))):
             return _error_page(
                 request, 403, "This form has expired or did not come from this dashboard. Reload and try again."
@@ -49,6 +49,14 @@ async def page_guard(request: web.Request, handler) -> web.StreamResponse:
     except Exception:
         log.exception("dashboard error", path=path)
         return _error_page(request, 500, "Something went wrong; nothing was changed.")
+
+
+async def read_form(request: web.Request):
+    """The posted form; a body that is not UTF-8 form data is a 400, not a crash."""
+    try:
+        return await request.post()
+    except (UnicodeDecodeError, ValueError) as error:
+        raise web.HTTPBadRequest(text="the form could not be read (not UTF-8 form data)") from error
 
 
 def _error_page(request: web.Request, status: int, message: str) -> web.Response:
@@ -72,7 +80,7 @@ async def login_form(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     auth = request.app[ADMIN_AUTH]
     target = str(form.get("next") or "/admin/")
     if not target.startswith("/admin"):
@@ -115,7 +123,7 @@ async def overview_page(request: web.Request) -> web.Response:
             "stats": stats,
             "traffic_chart": traffic_chart(stats["traffic"]),
             "latency_chart": latency_chart(stats["slowest_partners"]),
-            "recent_failures": [message_view(r) for r in records if message_view(r)["failed"]][:10],
+            "recent_failures": [message_view(r) for r in await context.store.messages.query(failed=True, limit=10)],
         },
     )
 
@@ -128,14 +136,14 @@ async def platforms_page(
     return _page(
         request,
         "platforms.html",
-        {"platforms": platforms, "invitation": invitation, "error": error, "form": dict(await request.post())},
+        {"platforms": platforms, "invitation": invitation, "error": error, "form": dict(await read_form(request))},
         status,
     )
 
 
 async def invite(request: web.Request) -> web.Response:
     context = _context(request)
-    form = await request.post()
+    form = await read_form(request)
     lines = [line.strip() for line in str(form.get("parties", "")).replace(",", "\n").splitlines() if line.strip()]
     try:
         parties = [parse_party(line) for line in lines]
@@ -200,7 +208,7 @@ async def agreements_page(
             "modules": FUNCTIONAL_MODULES,
             "error": error,
             "notice": notice,
-            "form": await request.post() if request.method == "POST" else {},
+            "form": await read_form(request) if request.method == "POST" else {},
             "policy": context.settings.routing_policy,
         },
         status,
@@ -209,7 +217,7 @@ async def agreements_page(
 
 async def create_agreement(request: web.Request) -> web.Response:
     context = _context(request)
-    form = await request.post()
+    form = await read_form(request)
     first, second = str(form.get("first", "")), str(form.get("second", ""))
     modules = [str(m) for m in form.getall("modules", [])]
     state = AgreementState.ACTIVE if form.get("state", "ACTIVE") == "ACTIVE" else AgreementState.PROPOSED
@@ -225,7 +233,7 @@ async def create_agreement(request: web.Request) -> web.Response:
 
 async def change_agreement(request: web.Request) -> web.Response:
     context = _context(request)
-    form = await request.post()
+    form = await read_form(request)
     action = str(form.get("action", ""))
     reference = request.match_info["agreement_id"]
     try:
@@ -257,6 +265,7 @@ async def traffic_page(request: web.Request) -> web.Response:
             },
             400,
         )
+    await _context(request).messages.flush()  # a search someone just typed should find what just happened
     rows = await _traffic_rows(request, filters)
     return _page(
         request,
@@ -280,7 +289,6 @@ async def traffic_rows(request: web.Request) -> web.Response:
 
 async def _traffic_rows(request: web.Request, filters: dict[str, Any]) -> list[dict[str, Any]]:
     context = _context(request)
-    await context.messages.flush()
     return [message_view(r) for r in await context.store.messages.query(**filters)]
 
 

@@ -242,3 +242,60 @@ async def test_unregister_and_remove_a_platform(network):
         network.hub, "POST", "/invitations", {"parties": ["NL:CPA:CPO"]}, template="/invitations"
     )
     assert status == 201, "the party is free again"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agreements: [{parties: [NL:CPA:CPO, DE:EMB:EMSP], modules: 7}]",
+        "agreements: [{parties: [NL:CPA:CPO, DE:EMB:EMSP], modules: [1]}]",
+    ],
+)
+async def test_agreement_import_with_odd_modules_is_422(network, text):
+    status, payload = await api(
+        network.hub,
+        "PUT",
+        "/agreements.yaml",
+        raw=text,
+        headers={**BEARER, "Content-Type": "application/yaml"},
+        template="/agreements.yaml",
+    )
+    assert status == 422 and "modules" in payload["error"]["message"]
+
+
+async def test_odd_bytes_get_answers_not_crashes(network):
+    async with aiohttp.ClientSession(cookies={"ocpi_hub_admin": "ÄÖ.ü"}) as session:
+        async with session.get(f"{network.hub.url}/admin/api/platforms") as response:
+            assert response.status == 401
+        async with session.get(f"{network.hub.url}/admin/", allow_redirects=False) as response:
+            assert response.status == 303
+        async with session.post(
+            f"{network.hub.url}/admin/login",
+            data=b"token=\xff\xfe",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as response:
+            assert response.status in (400, 401)
+    status, _ = await api(
+        network.hub,
+        "PUT",
+        "/agreements.yaml",
+        raw=b"\xff\xfe",
+        headers={**BEARER, "Content-Type": "application/yaml"},
+        template="/agreements.yaml",
+    )
+    assert status == 400
+
+
+async def test_headers_naming_unknown_parties_add_no_metric_series(network):
+    for number in range(20):
+        await network.send(
+            network.cpo,
+            "PUT",
+            network.url("receiver", "sessions", "/NL/CPA/S1"),
+            {"id": "S1"},
+            to=f"X{chr(65 + number)}:YYY",
+            frm="NL:CPA",
+        )
+    async with aiohttp.ClientSession() as session, session.get(f"{network.hub.url}/metrics") as response:
+        text = await response.text()
+    assert "XA" not in text and "XT" not in text
