@@ -8,20 +8,11 @@ import asyncio
 from hub.group_commit import GroupCommitter
 from storage.models import CallbackMapping
 from storage.sqlite import SqliteStore
+from tests.storage.test_callback_store_contract import make_mapping
 
 
 def mapping(number: int) -> CallbackMapping:
-    return CallbackMapping(
-        id=f"m{number}",
-        kind="response_url",
-        target_url="https://emsp/r",
-        caller_platform_id="cpo",
-        recipient_platform_id="emsp",
-        module="commands",
-        from_party="NL:CPO",
-        to_party="DE:EMA",
-        expires_at=1e12,
-    )
+    return make_mapping(f"m{number}", 1e12)
 
 
 async def test_concurrent_writes_share_transactions_and_each_waits_for_its_own(tmp_path):

@@ -7,23 +7,11 @@ import asyncio
 from hub import message_log
 from hub.message_log import MessageRecorder
 from storage.models import MessageRecord
+from tests.storage.test_message_log_contract import make_record
 
 
 def record(number: int) -> MessageRecord:
-    return MessageRecord(
-        at=float(number),
-        request_id=f"r{number}",
-        correlation_id="c",
-        platform_id="p",
-        from_party="NL:CPA",
-        to_party="DE:EMA",
-        module="sessions",
-        interface="RECEIVER",
-        method="PUT",
-        path="/x",
-        http_status=200,
-        status_code=1000,
-    )
+    return make_record(float(number), f"r{number}")
 
 
 class SlowLog:

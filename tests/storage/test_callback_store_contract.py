@@ -77,23 +77,7 @@ async def test_callbacks_survive_reopening(tmp_path):
 
 
 async def test_put_many_stores_every_mapping(any_store):
-    from storage.models import CallbackMapping
-
-    mappings = [
-        CallbackMapping(
-            id=f"m{n}",
-            kind="response_url",
-            target_url=f"https://emsp/r/{n}",
-            caller_platform_id="cpo",
-            recipient_platform_id="emsp",
-            module="commands",
-            from_party="NL:CPO",
-            to_party="DE:EMA",
-            expires_at=2000.0,
-            created_at=1.0,
-        )
-        for n in range(5)
-    ]
+    mappings = [make_mapping(f"m{n}", 2000.0, target_url=f"https://emsp/r/{n}") for n in range(5)]
     await any_store.callbacks.put_many(mappings)
     await any_store.callbacks.put_many([])
     for mapping in mappings:
@@ -105,20 +89,8 @@ async def test_a_mapping_is_readable_at_once_while_other_reads_go_on(any_store):
     busy the store is with other reads."""
     import asyncio
 
-    from storage.models import CallbackMapping
-
     def mapping(number: int) -> CallbackMapping:
-        return CallbackMapping(
-            id=f"busy{number}",
-            kind="response_url",
-            target_url="https://emsp/r",
-            caller_platform_id="cpo",
-            recipient_platform_id="emsp",
-            module="commands",
-            from_party="NL:CPO",
-            to_party="DE:EMA",
-            expires_at=1e12,
-        )
+        return make_mapping(f"busy{number}", 1e12)
 
     stop = asyncio.Event()
 
