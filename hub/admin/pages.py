@@ -97,7 +97,8 @@ async def login(request: web.Request) -> web.Response:
         max_age=SESSION_SECONDS,
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        # Behind a TLS-terminating proxy the request itself looks plain: the public URL says what users see.
+        secure=request.secure or request.config_dict[HUB_CONTEXT].settings.base_url.startswith("https://"),
         path="/admin",
     )
     raise response

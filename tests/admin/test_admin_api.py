@@ -299,3 +299,24 @@ async def test_headers_naming_unknown_parties_add_no_metric_series(network):
     async with aiohttp.ClientSession() as session, session.get(f"{network.hub.url}/metrics") as response:
         text = await response.text()
     assert "XA" not in text and "XT" not in text
+
+
+async def test_the_session_cookie_is_secure_when_the_hub_is_public_over_https(store_url):
+    from tests.hub_server import free_port
+
+    port = free_port()
+    hub = await start_hub(hub_settings(store_url, port=port, public_url="https://hub.example"))
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                f"http://127.0.0.1:{port}/admin/login",
+                data={"token": ADMIN_TOKEN, "next": "/admin/"},
+                allow_redirects=False,
+            ) as response,
+        ):
+            assert response.status == 303
+            cookie = response.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    finally:
+        await hub.stop()
