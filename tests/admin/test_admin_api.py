@@ -302,7 +302,7 @@ async def test_headers_naming_unknown_parties_add_no_metric_series(network):
 
 
 async def test_the_session_cookie_is_secure_when_the_hub_is_public_over_https(store_url):
-    from tests.hub_server import free_port
+    from tests.hub_server import free_port, hub_settings, start_hub
 
     port = free_port()
     hub = await start_hub(hub_settings(store_url, port=port, public_url="https://hub.example"))
