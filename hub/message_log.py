@@ -8,6 +8,7 @@ import time
 
 import structlog
 
+from hub.traffic_stats import TrafficStats
 from storage.models import MessageRecord
 from storage.ports import Store
 
@@ -26,12 +27,14 @@ class MessageRecorder:
         self._wake = asyncio.Event()
         self._stopping = False
         self.dropped = 0
+        self.stats = TrafficStats()
 
     @property
     def queue_depth(self) -> int:
         return len(self._buffer)
 
     def record(self, record: MessageRecord) -> None:
+        self.stats.add(record)
         self._buffer.append(record)
         self._trim()
         if len(self._buffer) >= BATCH_SIZE:
