@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import time
 
-import orjson
 from aiohttp import web
-from multidict import CIMultiDict
 
 from hub import hub_urls
 from hub.context import HUB_CONTEXT
-from hub.edge import authenticate, request_ids
-from hub.envelope import JSON_CONTENT_TYPE, OcpiError
-from hub.forwarder import RELAYED_HEADERS, ROUTING_HEADERS, ForwardFailed, is_envelope, routing_headers, send
+from hub.edge import authenticate, check_json, request_ids
+from hub.envelope import OcpiError
+from hub.forwarder import ForwardFailed, answer_headers, not_an_envelope, routing_headers, send
 from routing.model import PartyId, Status
 from storage.models import MessageRecord, PlatformState
 
@@ -40,10 +38,7 @@ async def call_back(request: web.Request) -> web.StreamResponse:
         )
     body = await request.read()
     if body:
-        try:
-            orjson.loads(body)
-        except orjson.JSONDecodeError as error:
-            raise OcpiError(2000, f"request body is not valid JSON: {error}", 400) from error
+        check_json(body)
     to = PartyId(*mapping.to_party.split(":"))
     from_ = PartyId(*mapping.from_party.split(":"))
     request_id, correlation_id = request_ids(request)
@@ -61,31 +56,23 @@ async def call_back(request: web.Request) -> web.StreamResponse:
         )
     except ForwardFailed as failure:
         raise OcpiError(int(failure.status), failure.message, context.settings.hub_error_http_status) from failure
-    if not is_envelope(relayed.body):
-        status = Status.NOT_CONNECTED if relayed.status in (401, 403) else Status.HUB_ERROR
-        raise OcpiError(
-            int(status),
-            f"the receiver answered HTTP {relayed.status} without an OCPI response envelope",
-            context.settings.hub_error_http_status,
-        )
-    headers = CIMultiDict({"Content-Type": JSON_CONTENT_TYPE})
-    for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
-        if name in relayed.headers:
-            headers[name] = relayed.headers[name]
-    link = hub_urls.next_link(relayed.headers.get("Link"))
+    refusal = not_an_envelope(relayed)
+    if refusal is not None:
+        status, reason = refusal
+        raise OcpiError(int(status), f"the receiver {reason}", context.settings.hub_error_http_status)
+    headers = answer_headers(relayed)
+    link = await hub_urls.stand_in_next_page(
+        context,
+        relayed.headers.get("Link"),
+        answered_url=mapping.target_url,
+        caller_platform_id=mapping.caller_platform_id,
+        recipient_platform_id=mapping.recipient_platform_id,
+        module=mapping.module,
+        from_party=from_,
+        to_party=to,
+    )
     if link:
-        hub_url = await hub_urls.stand_in(
-            context,
-            kind="link",
-            target_url=link,
-            caller_platform_id=mapping.caller_platform_id,
-            recipient_platform_id=mapping.recipient_platform_id,
-            module=mapping.module,
-            from_party=from_,
-            to_party=to,
-            ttl_seconds=context.settings.page_link_ttl_seconds,
-        )
-        headers["Link"] = f'<{hub_url}>; rel="next"'
+        headers["Link"] = link
     context.messages.record(
         MessageRecord(
             at=time.time(),

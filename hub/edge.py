@@ -106,7 +106,12 @@ async def read_json(request: web.Request) -> Any:
     raw = await request.read()
     if not raw:
         raise OcpiError(INVALID_PARAMETERS, "request body is empty; a JSON object is required", 400)
+    return check_json(raw)
+
+
+def check_json(body: bytes) -> Any:
+    """A request body parsed as JSON; not JSON is an HTTP 400 envelope."""
     try:
-        return orjson.loads(raw)
+        return orjson.loads(body)
     except orjson.JSONDecodeError as error:
         raise OcpiError(CLIENT_ERROR, f"request body is not valid JSON: {error}", 400) from error

@@ -11,7 +11,7 @@ import uuid
 
 import aiohttp
 import orjson
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from hub.envelope import JSON_CONTENT_TYPE
 from hub.tokens import authorization_header
@@ -131,3 +131,23 @@ def is_envelope(body: bytes) -> bool:
     if len(body) > PARSE_LIMIT:
         return body.lstrip()[:1] == b"{" and b'"status_code"' in body
     return envelope_status(body) is not None
+
+
+def answer_headers(relayed: Relayed) -> CIMultiDict[str]:
+    """The headers the requester gets with a relayed answer: JSON, and the receiver's routing and pagination
+    headers (Link and Location are replaced by stand-ins where needed)."""
+    headers = CIMultiDict({"Content-Type": JSON_CONTENT_TYPE})
+    for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
+        if name in relayed.headers:
+            headers[name] = relayed.headers[name]
+    return headers
+
+
+def not_an_envelope(relayed: Relayed) -> tuple[Status, str] | None:
+    """Why a receiver's answer cannot be relayed as OCPI (a proxy's error page, an empty body), or None. Relayed
+    as it is, a receiver's 401 would look like the requester's own token failing."""
+    if is_envelope(relayed.body):
+        return None
+    if relayed.status in (401, 403):
+        return Status.NOT_CONNECTED, f"refused the hub's credentials (HTTP {relayed.status})"
+    return Status.HUB_ERROR, f"answered HTTP {relayed.status} without an OCPI response envelope"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import time
 from typing import Any
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl
 
 import orjson
 import structlog
@@ -18,15 +18,15 @@ from hub import hub_urls
 from hub.broadcasting import carry_out_broadcast, get_all
 from hub.context import HUB_CONTEXT, HubContext
 from hub.directory import Caller
-from hub.edge import authenticate, request_ids
+from hub.edge import authenticate, check_json, request_ids
 from hub.envelope import INVALID_PARAMETERS, JSON_CONTENT_TYPE, OcpiError, envelope_bytes
 from hub.forwarder import (
-    RELAYED_HEADERS,
     ROUTING_HEADERS,
     ForwardFailed,
     Relayed,
+    answer_headers,
     envelope_status,
-    is_envelope,
+    not_an_envelope,
     routing_headers,
     send,
 )
@@ -51,7 +51,7 @@ async def route(request: web.Request) -> web.StreamResponse:
     path = _raw_suffix(request, module, interface)
     body = await request.read()
     if body:
-        _check_json(body)
+        check_json(body)
     to, from_ = _routing_parties(request)
     if to is None:
         keys = content_keys(module, interface, request.method, path, body, request.query.get("type"))
@@ -191,13 +191,6 @@ class _Trail:
         return response
 
 
-def _check_json(body: bytes) -> None:
-    try:
-        orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise OcpiError(2000, f"request body is not valid JSON: {error}", 400) from error
-
-
 def _routing_parties(request: web.Request) -> tuple[PartyId | None, PartyId | None]:
     headers = request.headers
     return _pair(headers, "to"), _pair(headers, "from")
@@ -276,14 +269,13 @@ async def _forward(
             outcome=outcome,
             receiver_platform=decision.target.platform_id,
         )
-    response_headers = CIMultiDict({"Content-Type": JSON_CONTENT_TYPE})
-    for name in (*ROUTING_HEADERS, *RELAYED_HEADERS):
-        if name in relayed.headers:
-            response_headers[name] = relayed.headers[name]
+    refusal = not_an_envelope(relayed)
+    if refusal is not None:
+        status, reason = refusal
+        return trail.refuse(status, f"{decision.target.id} {reason}")
+    response_headers = answer_headers(relayed)
     status_code = envelope_status(relayed.body)
-    if not is_envelope(relayed.body):
-        return _not_an_envelope(trail, decision, relayed)
-    await _stand_in_response_headers(context, routed, decision, relayed, response_headers, trail)
+    await _stand_in_response_headers(context, routed, decision, relayed, response_headers)
     if 200 <= relayed.status < 300 and status_code is not None and 1000 <= status_code < 2000:
         await _remember(context, routed, decision, document)
     trail.done(
@@ -297,18 +289,6 @@ async def _forward(
         receiver_platform=decision.target.platform_id,
     )
     return web.Response(status=relayed.status, body=relayed.body, headers=response_headers)
-
-
-def _not_an_envelope(trail: _Trail, decision: Forward, relayed: Relayed) -> web.Response:
-    """The receiver answered, but not in OCPI (a proxy's error page, an empty body): relaying that as it is would
-    mislead the requester (a receiver's 401 would look like the requester's own token failing)."""
-    if relayed.status in (401, 403):
-        return trail.refuse(
-            Status.NOT_CONNECTED, f"{decision.target.id} refused the hub's credentials (HTTP {relayed.status})"
-        )
-    return trail.refuse(
-        Status.HUB_ERROR, f"{decision.target.id} answered HTTP {relayed.status} without an OCPI response envelope"
-    )
 
 
 def _document(body: bytes) -> dict[str, Any] | None:
@@ -384,7 +364,7 @@ def _result_ttl(context: HubContext, routed: RoutingRequest, document: dict[str,
 
 
 async def _stand_in_response_headers(
-    context: HubContext, routed: RoutingRequest, decision: Forward, relayed: Relayed, headers: CIMultiDict, trail
+    context: HubContext, routed: RoutingRequest, decision: Forward, relayed: Relayed, headers: CIMultiDict
 ) -> None:
     common = {
         "caller_platform_id": decision.sender.platform_id,
@@ -393,13 +373,12 @@ async def _stand_in_response_headers(
         "from_party": decision.sender.id,
         "to_party": decision.target.id,
     }
-    link = _receivers_url(context, hub_urls.next_link(relayed.headers.get("Link")), decision, trail)
+    link = await hub_urls.stand_in_next_page(context, relayed.headers.get("Link"), answered_url=decision.url, **common)
     if link:
-        hub_url = await hub_urls.stand_in(
-            context, kind="link", target_url=link, ttl_seconds=context.settings.page_link_ttl_seconds, **common
-        )
-        headers["Link"] = f'<{hub_url}>; rel="next"'
-    location = _receivers_url(context, relayed.headers.get("Location"), decision, trail)
+        headers["Link"] = link
+    location = hub_urls.receivers_url(
+        context, relayed.headers.get("Location"), decision.url, decision.target.platform_id
+    )
     if location and routed.module == "cdrs":
         hub_url = await hub_urls.stand_in(
             context,
@@ -409,24 +388,6 @@ async def _stand_in_response_headers(
             **common,
         )
         headers["Location"] = hub_url
-
-
-def _receivers_url(context: HubContext, url: str | None, decision: Forward, trail: _Trail) -> str | None:
-    """A Link or Location from the receiver, made absolute; dropped if it leads off the receiver's own hosts."""
-    if not url:
-        return None
-    absolute = urljoin(decision.url, url)
-    if context.settings.stand_in_own_hosts_only and not hub_urls.on_platform_host(
-        absolute, context.directory.get(decision.target.platform_id)
-    ):
-        log.warning(
-            "receiver's URL is not on its hosts; dropped",
-            url=absolute,
-            receiver=str(decision.target.id),
-            request_id=trail.request_id,
-        )
-        return None
-    return absolute
 
 
 async def _remember(context: HubContext, routed: RoutingRequest, decision: Forward, document) -> None:

@@ -9,13 +9,16 @@ import re
 import time
 import uuid
 from json.decoder import scanstring
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import orjson
+import structlog
 
 from hub.context import HubContext
 from routing.model import PartyId
 from storage.models import CallbackMapping, Platform
+
+log = structlog.get_logger("hub.hub_urls")
 
 CALLBACK_PATH = "/ocpi/2.2.1/hub/callback"
 LINK_PATTERN = re.compile(r"<([^>]*)>\s*;\s*rel=\"?next\"?", re.IGNORECASE)
@@ -91,6 +94,47 @@ def _skip_space(text: str, position: int) -> int:
 def replace_query_value(query_string: str, name: str, new_value: str) -> str:
     pairs = parse_qsl(query_string, keep_blank_values=True)
     return urlencode([(key, new_value if key == name else value) for key, value in pairs])
+
+
+def receivers_url(context: HubContext, url: str | None, base_url: str, platform_id: str) -> str | None:
+    """A Link or Location from a receiver, made absolute against the URL it answered; None if it leads off the
+    receiver's own registered hosts (stand_in_own_hosts_only)."""
+    if not url:
+        return None
+    absolute = urljoin(base_url, url)
+    if context.settings.stand_in_own_hosts_only and not on_platform_host(absolute, context.directory.get(platform_id)):
+        log.warning("receiver's URL is not on its hosts; dropped", url=absolute, receiver_platform=platform_id)
+        return None
+    return absolute
+
+
+async def stand_in_next_page(
+    context: HubContext,
+    link_header: str | None,
+    *,
+    answered_url: str,
+    caller_platform_id: str,
+    recipient_platform_id: str,
+    module: str,
+    from_party: PartyId,
+    to_party: PartyId,
+) -> str | None:
+    """The `Link` header to give the requester for a receiver's next page: a hub URL, or None."""
+    link = receivers_url(context, next_link(link_header), answered_url, recipient_platform_id)
+    if not link:
+        return None
+    hub_url = await stand_in(
+        context,
+        kind="link",
+        target_url=link,
+        caller_platform_id=caller_platform_id,
+        recipient_platform_id=recipient_platform_id,
+        module=module,
+        from_party=from_party,
+        to_party=to_party,
+        ttl_seconds=context.settings.page_link_ttl_seconds,
+    )
+    return f'<{hub_url}>; rel="next"'
 
 
 def next_link(header: str | None) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+
 from storage.models import ConnectionStatus
 from tests.hub_server import call, hub_settings, start_hub
 from tests.onboarding import invite_for, onboard
@@ -58,7 +60,9 @@ async def test_unregistration_is_pushed_as_suspended(hub, platforms):
     assert emsp.client_info_pushes[-1]["status"] == "CONNECTED", "an unregistered platform gets nothing more"
 
 
-async def test_offline_and_back_is_pushed(store_url, platforms):
+@pytest.fixture
+async def probing(store_url, platforms):
+    """A hub that probes every platform at each check, with an eMSP platform (two parties) and a CPO registered."""
     hub = await start_hub(hub_settings(store_url, alive_check_after_seconds=0.0))
     try:
         emsp = await platforms(EMSP_ROLES)
@@ -66,46 +70,44 @@ async def test_offline_and_back_is_pushed(store_url, platforms):
         cpo = await platforms([CPO])
         await onboard(hub, cpo)
         await hub.context.notifier.drain()
-
-        cpo.versions_available = False
-        await hub.context.liveness.check_once()
-        await hub.context.notifier.drain()
-        assert statuses(emsp) == {("NL", "CPA"): "OFFLINE"}
-        (emsp_stored,) = [p for p in hub.context.directory.platforms() if p.parties[0].role == "EMSP"]
-        assert {p.status for p in emsp_stored.parties} == {ConnectionStatus.CONNECTED}, "the eMSP answered its probe"
-        (stored,) = [p for p in hub.context.directory.platforms() if p.parties[0].role == "CPO"]
-        assert stored.parties[0].status is ConnectionStatus.OFFLINE
-
-        cpo.versions_available = True
-        await hub.context.liveness.check_once()
-        await hub.context.notifier.drain()
-        assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
-        assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED", "OFFLINE", "CONNECTED"]
+        yield hub, emsp, cpo
     finally:
         await hub.stop()
 
 
-async def test_a_request_from_an_offline_platform_brings_it_back(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, alive_check_after_seconds=0.0))
-    try:
-        emsp = await platforms(EMSP_ROLES)
-        await onboard(hub, emsp)
-        cpo = await platforms([CPO])
-        await onboard(hub, cpo)
-        cpo.versions_available = False
-        await hub.context.liveness.check_once()
-        await hub.context.notifier.drain()
-        assert statuses(emsp) == {("NL", "CPA"): "OFFLINE"}
+async def test_offline_and_back_is_pushed(probing):
+    hub, emsp, cpo = probing
 
-        await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)
-        for _ in range(50):
-            await hub.context.notifier.drain()
-            if statuses(emsp) == {("NL", "CPA"): "CONNECTED"}:
-                break
-            await asyncio.sleep(0.02)
-        assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
-    finally:
-        await hub.stop()
+    cpo.versions_available = False
+    await hub.context.liveness.check_once()
+    await hub.context.notifier.drain()
+    assert statuses(emsp) == {("NL", "CPA"): "OFFLINE"}
+    (emsp_stored,) = [p for p in hub.context.directory.platforms() if p.parties[0].role == "EMSP"]
+    assert {p.status for p in emsp_stored.parties} == {ConnectionStatus.CONNECTED}, "the eMSP answered its probe"
+    (stored,) = [p for p in hub.context.directory.platforms() if p.parties[0].role == "CPO"]
+    assert stored.parties[0].status is ConnectionStatus.OFFLINE
+
+    cpo.versions_available = True
+    await hub.context.liveness.check_once()
+    await hub.context.notifier.drain()
+    assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
+    assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED", "OFFLINE", "CONNECTED"]
+
+
+async def test_a_request_from_an_offline_platform_brings_it_back(probing):
+    hub, emsp, cpo = probing
+    cpo.versions_available = False
+    await hub.context.liveness.check_once()
+    await hub.context.notifier.drain()
+    assert statuses(emsp) == {("NL", "CPA"): "OFFLINE"}
+
+    await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)
+    for _ in range(50):
+        await hub.context.notifier.drain()
+        if statuses(emsp) == {("NL", "CPA"): "CONNECTED"}:
+            break
+        await asyncio.sleep(0.02)
+    assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
 
 
 async def test_get_lists_the_other_parties_with_their_status(hub, platforms):
@@ -167,30 +169,22 @@ async def test_get_rejects_bad_pagination_parameters(hub, platforms):
         assert query.split("=")[0] in answer.body["status_message"]
 
 
-async def test_a_quick_offline_then_connected_reaches_receivers_in_order(store_url, platforms):
-    hub = await start_hub(hub_settings(store_url, alive_check_after_seconds=0.0))
-    try:
-        emsp = await platforms(EMSP_ROLES)
-        await onboard(hub, emsp)
-        cpo = await platforms([CPO])
-        await onboard(hub, cpo)
+async def test_a_quick_offline_then_connected_reaches_receivers_in_order(probing):
+    hub, emsp, cpo = probing
+    emsp.push_delays = [0.3]  # the eMSP is slow to take the OFFLINE push
+
+    cpo.versions_available = False
+    await hub.context.liveness.check_once()  # OFFLINE, pushed (slowly)
+    cpo.versions_available = True
+    await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)  # back: CONNECTED
+    for _ in range(100):
         await hub.context.notifier.drain()
-        emsp.push_delays = [0.3]  # the eMSP is slow to take the OFFLINE push
+        if emsp.client_info_pushes[-1]["status"] == "CONNECTED" and not emsp.push_delays:
+            break
+        await asyncio.sleep(0.02)
 
-        cpo.versions_available = False
-        await hub.context.liveness.check_once()  # OFFLINE, pushed (slowly)
-        cpo.versions_available = True
-        await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", cpo.hub_token)  # back: CONNECTED
-        for _ in range(100):
-            await hub.context.notifier.drain()
-            if emsp.client_info_pushes[-1]["status"] == "CONNECTED" and not emsp.push_delays:
-                break
-            await asyncio.sleep(0.02)
-
-        assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED", "OFFLINE", "CONNECTED"]
-        assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
-    finally:
-        await hub.stop()
+    assert [p["status"] for p in emsp.client_info_pushes] == ["PLANNED", "CONNECTED", "OFFLINE", "CONNECTED"]
+    assert statuses(emsp) == {("NL", "CPA"): "CONNECTED"}
 
 
 async def test_an_invitation_is_pushed_as_planned_and_a_new_invitation_after_unregistering_too(hub, platforms):

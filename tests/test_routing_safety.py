@@ -216,3 +216,16 @@ async def test_a_relative_link_is_resolved_against_the_receiver(network):
     link = answer.headers["Link"]
     follow = await call("GET", link[1 : link.index(">")], network.emsp.hub_token)
     assert follow.data == [{"id": "L2"}]
+
+
+async def test_a_later_pages_link_off_the_receivers_hosts_is_dropped_too(network):
+    network.cpo.replies[("GET", "/ocpi/2.2.1/sender/locations")] = Reply(
+        data=[{"id": "L1"}], headers={"Link": '</ocpi/2.2.1/sender/locations/p2>; rel="next"'}
+    )
+    network.cpo.replies[("GET", "/ocpi/2.2.1/sender/locations/p2")] = Reply(
+        data=[{"id": "L2"}], headers={"Link": '<http://127.0.0.1:9/internal>; rel="next"'}
+    )
+    answer = await network.send(network.emsp, "GET", network.url("sender", "locations"), to="NL:CPA", frm="DE:EMA")
+    link = answer.headers["Link"]
+    follow = await call("GET", link[1 : link.index(">")], network.emsp.hub_token)
+    assert follow.data == [{"id": "L2"}] and "Link" not in follow.headers
