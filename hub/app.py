@@ -49,7 +49,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_route("DELETE", f"{root}/credentials", credentials.delete_credentials)
     app.router.add_get(f"{root}/hubclientinfo", hubclientinfo.get_client_info)
     modules = "|".join(FUNCTIONAL_MODULES)
-    app.router.add_route("*", root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/.*)?}", route)
+    app.router.add_route("*", root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/[\s\S]*)?}", route)
     app.router.add_route("*", CALLBACK_PATH + "/{mapping_id}", call_back)
     app.router.add_get("/health/live", health.live)
     app.router.add_get("/health/ready", health.ready)

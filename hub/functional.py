@@ -87,7 +87,11 @@ def _raw_suffix(request: web.Request, module: str, interface: str) -> str:
     suffix = raw[len(base) :]
     unsafe = unsafe_segment(suffix)
     if unsafe is not None:
-        raise OcpiError(INVALID_PARAMETERS, f"path segment {unsafe!r} is not allowed (no '..', '/', '?', '#')")
+        raise OcpiError(
+            INVALID_PARAMETERS,
+            f"path segment {unsafe!r} is not allowed: no '..', no encoded '/', '?', '#' or '%', no control "
+            "characters, UTF-8 only",
+        )
     return suffix
 
 

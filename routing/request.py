@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import msgspec
 
@@ -44,7 +44,7 @@ class RoutingRequest:
         return self.method in ("POST", "PUT", "PATCH")
 
 
-FORBIDDEN_IN_SEGMENTS = ("/", "?", "#", "\\")
+FORBIDDEN_IN_SEGMENTS = ("/", "?", "#", "\\", "%")
 
 
 def split_path(path: str) -> list[str]:
@@ -54,12 +54,24 @@ def split_path(path: str) -> list[str]:
 
 def unsafe_segment(path: str) -> str | None:
     """A segment that could climb out of the receiver's endpoint or change the URL's meaning once a server decodes
-    it (`..`, an encoded `/`, `?` or `#`); None if the path is safe to append to an endpoint URL."""
+    it, once or twice (`..`, an encoded `/`, `?` or `#`, a `%` left after decoding, as in `%252e%252e`), or that
+    no OCPI id holds (control characters, bytes that are not UTF-8, overlong forms such as `%c0%ae` among them);
+    None if the path is safe to append to an endpoint URL."""
     for segment in path.split("/"):
-        decoded = unquote(segment)
+        try:
+            decoded = unquote_to_bytes(segment).decode("utf-8")
+        except UnicodeDecodeError:
+            return segment
         if decoded in (".", "..") or any(character in decoded for character in FORBIDDEN_IN_SEGMENTS):
             return segment
+        if any(_is_control(character) for character in decoded):
+            return segment
     return None
+
+
+def _is_control(character: str) -> bool:
+    code = ord(character)
+    return code < 0x20 or 0x7F <= code <= 0x9F
 
 
 class _Token(msgspec.Struct):
