@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -136,7 +137,7 @@ class SqliteStore:
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(path))
         writer = await _connect(path)
         await writer.executescript(SCHEMA)
         reader = await _connect(path)
@@ -148,6 +149,20 @@ class SqliteStore:
     async def close(self) -> None:
         await self._reader.close()
         await self._writer.close()
+
+
+def _create_private(path: Path) -> None:
+    """The store holds token digests and encrypted partner tokens: only its owner may read it. SQLite gives the
+    -wal and -shm files the database file's mode, so creating that one 0600 covers all three; files made by an older
+    version, or by another program, are narrowed to 0600 too."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
 
 
 async def _connect(path: str) -> aiosqlite.Connection:
