@@ -110,7 +110,14 @@ def _purge_expired(hub):
         now = time.time()
         callbacks = await hub.store.callbacks.purge_expired(now)
         hints = await hub.store.hints.purge_expired(now)
-        if callbacks or hints:
-            log.info("expired hub URLs and routing hints purged", callbacks=callbacks, hints=hints)
+        # Every process has applied a deletion within seconds (and a full resync repeats it); a day is plenty.
+        deletions = await hub.store.platforms.purge_deletions(now - 86400)
+        if callbacks or hints or deletions:
+            log.info(
+                "expired hub URLs, routing hints and deletion records purged",
+                callbacks=callbacks,
+                hints=hints,
+                deletions=deletions,
+            )
 
     return purge

@@ -1,9 +1,9 @@
 """The in-memory directory of platforms and their tokens: the hub authenticates every request here, without a
 database round trip. Rebuilt from storage at start-up, kept current by polling the store's change sequence (so
-writes by other hub processes or the CLI show up within `directory_refresh_seconds`), by a store look-up when a
-token is not (yet) known here, and by a full re-read every `directory_resync_seconds`: the safety net for a write
-whose sequence number became visible only after the poll had moved past it (possible on MongoDB, where the number
-is taken before the write lands, e.g. across a fail-over)."""
+writes and deletions by other hub processes or the CLI show up within `directory_refresh_seconds`), by a store
+look-up when a token is not (yet) known here, and by a full re-read every `directory_resync_seconds`: the safety
+net for a write whose sequence number became visible only after the poll had moved past it (possible on MongoDB,
+where the number is taken before the write lands, e.g. across a fail-over)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ class Directory:
         self._gap_seen_at: float | None = None
         self.generation = 0  # grows with every change applied; views built from the directory compare it
         self._header_cache: dict[str, list[tuple[str, AuthEncoding, str]]] = {}
+        self._deleted: dict[str, int] = {}  # platform id -> the seq of its deletion
 
     async def load(self) -> None:
         platforms = await self._store.platforms.list_all()
@@ -70,6 +71,9 @@ class Directory:
     def apply(self, platform: Platform) -> None:
         """Take a platform as stored (by this process or another). Older copies than the one held are ignored: a
         platform's revision grows with every save, whatever order the change sequence shows them in."""
+        deleted_at_seq = self._deleted.get(platform.id)
+        if deleted_at_seq is not None and platform.seq < deleted_at_seq:
+            return  # a copy read before the deletion, arriving late
         current = self._platforms.get(platform.id)
         if current is not None:
             if current.revision >= platform.revision:
@@ -81,8 +85,13 @@ class Directory:
             self._platform_by_token_hash[token_hash] = platform.id
         self.generation += 1
 
-    def forget(self, platform_id: str) -> None:
-        """Drop a platform that was deleted from the store."""
+    def forget(self, platform_id: str, deleted_at_seq: int | None = None) -> None:
+        """Drop a platform that was deleted from the store (at `deleted_at_seq` of the change sequence, if known:
+        copies of it read before then are not taken back in)."""
+        if deleted_at_seq is not None:
+            if len(self._deleted) > 10_000:
+                self._deleted.clear()
+            self._deleted[platform_id] = deleted_at_seq
         platform = self._platforms.pop(platform_id, None)
         if platform is not None:
             for token_hash in platform.token_hashes:
@@ -91,9 +100,12 @@ class Directory:
 
     async def refresh(self) -> None:
         changed = await self._store.platforms.changed_since(self._watermark)
+        deleted = await self._store.platforms.deletions_since(self._watermark)
         for platform in changed:
             self.apply(platform)
-        self._advance_watermark(sorted(p.seq for p in changed))
+        for deletion in deleted:
+            self.forget(deletion.platform_id, deletion.seq)
+        self._advance_watermark(sorted([p.seq for p in changed] + [d.seq for d in deleted]))
 
     def _advance_watermark(self, seqs: list[int]) -> None:
         expected = self._watermark + 1

@@ -85,6 +85,15 @@ class Platform(msgspec.Struct, kw_only=True, gc=False):
         return None
 
 
+class PlatformDeletion(msgspec.Struct, kw_only=True, frozen=True):
+    """A deleted platform, kept for a while so every hub process learns of the deletion from the change sequence
+    (a deleted record itself leaves nothing to poll for)."""
+
+    platform_id: str
+    seq: int  # taken from the same change sequence as platform writes
+    deleted_at: float  # Unix time
+
+
 def party_key(country_code: str, party_id: str, role: str) -> str:
     return f"{country_code.upper()}:{party_id.upper()}:{role.upper()}"
 

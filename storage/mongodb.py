@@ -17,6 +17,7 @@ independent documents), so none needs a transaction:
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import msgspec
@@ -30,6 +31,7 @@ from storage.models import (
     CallbackMapping,
     MessageRecord,
     Platform,
+    PlatformDeletion,
     RoutingHint,
     StoredObject,
     message_failed,
@@ -79,8 +81,10 @@ class MongoPlatformStore:
     def __init__(self, database) -> None:
         self._platforms = database["platforms"]
         self._counters = database["counters"]
+        self._deletions = database["platform_deletions"]
 
     async def ensure_indexes(self) -> None:
+        await self._deletions.create_index([("seq", ASCENDING)], name="seq")
         await self._platforms.create_index([("party_keys", ASCENDING)], unique=True, name="party_keys_unique")
         await self._platforms.create_index([("token_hashes", ASCENDING)], name="token_hashes")
         await self._platforms.create_index([("seq", ASCENDING)], name="seq")
@@ -145,8 +149,24 @@ class MongoPlatformStore:
         return {document["_id"]: document["revision"] async for document in cursor}
 
     async def delete(self, platform_id: str) -> bool:
+        if await self._platforms.count_documents({"_id": platform_id}, limit=1) == 0:
+            return False
+        # The deletion is recorded first: should the delete itself fail, processes stop accepting the platform's
+        # tokens anyway (safe), and the operator's retry deletes it.
+        deletion = {"_id": platform_id, "seq": await self._next_seq(), "deleted_at": time.time()}
+        await self._deletions.replace_one({"_id": platform_id}, deletion, upsert=True)
         result = await self._platforms.delete_one({"_id": platform_id})
         return result.deleted_count > 0
+
+    async def deletions_since(self, seq: int) -> list[PlatformDeletion]:
+        cursor = self._deletions.find({"seq": {"$gt": seq}}).sort("seq", ASCENDING)
+        return [
+            PlatformDeletion(platform_id=document["_id"], seq=document["seq"], deleted_at=document["deleted_at"])
+            async for document in cursor
+        ]
+
+    async def purge_deletions(self, older_than: float) -> int:
+        return (await self._deletions.delete_many({"deleted_at": {"$lt": older_than}})).deleted_count
 
 
 def _platform_or_none(document: dict | None) -> Platform | None:

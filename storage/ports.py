@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from storage.models import Agreement, CallbackMapping, MessageRecord, Platform, RoutingHint, StoredObject
+from storage.models import (
+    Agreement,
+    CallbackMapping,
+    MessageRecord,
+    Platform,
+    PlatformDeletion,
+    RoutingHint,
+    StoredObject,
+)
 
 
 class PlatformStore(Protocol):
@@ -28,7 +36,14 @@ class PlatformStore(Protocol):
         """Platforms whose seq is greater than `seq`, in seq order."""
 
     async def delete(self, platform_id: str) -> bool:
-        """Remove the platform and free its parties and tokens. True if it existed."""
+        """Remove the platform and free its parties and tokens, and record the deletion under the next seq (see
+        `deletions_since`). True if it existed."""
+
+    async def deletions_since(self, seq: int) -> list[PlatformDeletion]:
+        """Platforms deleted with a seq greater than `seq`, in seq order: how other processes learn of a deletion."""
+
+    async def purge_deletions(self, older_than: float) -> int:
+        """Forget deletions recorded before this Unix time (every process has long seen them)."""
 
     async def revisions(self) -> dict[str, int]:
         """Every platform's id and revision: cheap, to find what changed without reading every record."""

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from storage.models import (
     CallbackMapping,
     MessageRecord,
     Platform,
+    PlatformDeletion,
     RoutingHint,
     StoredObject,
     message_failed,
@@ -55,6 +57,12 @@ CREATE TABLE IF NOT EXISTS platform_tokens (
     platform_id TEXT NOT NULL REFERENCES platforms (id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS platform_tokens_platform ON platform_tokens (platform_id);
+CREATE TABLE IF NOT EXISTS platform_deletions (
+    platform_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    deleted_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS platform_deletions_seq ON platform_deletions (seq);
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -233,11 +241,7 @@ class SqlitePlatformStore:
                     raise NotFound(platform.id)
                 if row[0] != expected_revision:
                     raise ConcurrentUpdate(platform.id)
-            async with db.execute(
-                "INSERT INTO counters (name, value) VALUES ('platforms', 1) "
-                "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
-            ) as cursor:
-                (seq,) = await cursor.fetchone()
+            seq = await _next_platform_seq(db)
             stored = msgspec.structs.replace(platform, revision=platform.revision + 1, seq=seq)
             document = orjson.dumps(platform_to_document(stored))
             if expected_revision is None:
@@ -301,7 +305,26 @@ class SqlitePlatformStore:
     async def delete(self, platform_id: str) -> bool:
         async with write_transaction(self._db, self._write_lock) as db:
             cursor = await db.execute("DELETE FROM platforms WHERE id = ?", (platform_id,))
-        return cursor.rowcount > 0
+            if cursor.rowcount == 0:
+                return False
+            await db.execute(
+                "INSERT OR REPLACE INTO platform_deletions (platform_id, seq, deleted_at) VALUES (?, ?, ?)",
+                (platform_id, await _next_platform_seq(db), time.time()),
+            )
+        return True
+
+    async def deletions_since(self, seq: int) -> list[PlatformDeletion]:
+        rows = await read_all(
+            self._reader,
+            "SELECT platform_id, seq, deleted_at FROM platform_deletions WHERE seq > ? ORDER BY seq",
+            (seq,),
+        )
+        return [PlatformDeletion(platform_id=row[0], seq=row[1], deleted_at=row[2]) for row in rows]
+
+    async def purge_deletions(self, older_than: float) -> int:
+        async with write_transaction(self._db, self._write_lock) as db:
+            cursor = await db.execute("DELETE FROM platform_deletions WHERE deleted_at < ?", (older_than,))
+        return cursor.rowcount
 
     async def _one(self, sql: str, parameters: tuple) -> Platform | None:
         rows = await read_all(self._reader, sql, parameters)
@@ -310,6 +333,15 @@ class SqlitePlatformStore:
     async def _many(self, sql: str, parameters: tuple) -> list[Platform]:
         rows = await read_all(self._reader, sql, parameters)
         return [platform_from_document(orjson.loads(row[0])) for row in rows]
+
+
+async def _next_platform_seq(db: aiosqlite.Connection) -> int:
+    async with db.execute(
+        "INSERT INTO counters (name, value) VALUES ('platforms', 1) "
+        "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
+    ) as cursor:
+        (seq,) = await cursor.fetchone()
+    return seq
 
 
 # --- routing: agreements, callback mappings, routing hints, broadcast objects, message log ---------------------------

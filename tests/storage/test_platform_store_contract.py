@@ -162,3 +162,28 @@ async def test_revisions_list_every_platform_with_its_revision(any_store):
     await any_store.platforms.create(make_platform("p2", ("NL", "BBB", "CPO")))
     await any_store.platforms.save(p1)
     assert await any_store.platforms.revisions() == {"p1": 2, "p2": 1}
+
+
+async def test_deletions_take_the_next_seq_and_are_listed_in_order(any_store):
+    p1 = await any_store.platforms.create(make_platform("p1", ("NL", "AAA", "CPO")))
+    await any_store.platforms.create(make_platform("p2", ("NL", "BBB", "CPO")))
+    assert await any_store.platforms.deletions_since(0) == []
+    assert await any_store.platforms.delete("p2")
+    p1 = await any_store.platforms.save(p1)
+    assert await any_store.platforms.delete("p1")
+    deletions = await any_store.platforms.deletions_since(0)
+    assert [d.platform_id for d in deletions] == ["p2", "p1"]
+    assert deletions[0].seq < p1.seq < deletions[1].seq, "one change sequence for writes and deletions"
+    assert [d.platform_id for d in await any_store.platforms.deletions_since(deletions[0].seq)] == ["p1"]
+    assert not await any_store.platforms.delete("p1"), "deleting again records nothing new"
+    assert len(await any_store.platforms.deletions_since(0)) == 2
+
+
+async def test_old_deletions_are_purged(any_store):
+    import time
+
+    await any_store.platforms.create(make_platform("p1", ("NL", "AAA", "CPO")))
+    await any_store.platforms.delete("p1")
+    assert await any_store.platforms.purge_deletions(time.time() - 60) == 0
+    assert await any_store.platforms.purge_deletions(time.time() + 1) == 1
+    assert await any_store.platforms.deletions_since(0) == []
