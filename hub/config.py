@@ -42,6 +42,9 @@ class Settings:
     admin_token: str = ""
     admin_token_file: str = "data/admin-token"  # noqa: S105 (a path, not a secret)
     max_body_bytes: int = 4 * 1024 * 1024
+    # After a credentials POST or PUT, the token the platform used stays valid until it first uses the new one, for
+    # at most this long (so a platform whose answer was lost in flight is not locked out). 0: it dies at once.
+    credentials_overlap_seconds: float = 600.0
     # Outbound calls the hub makes for itself: credentials callbacks, HubClientInfo pushes, still-alive probes.
     callback_timeout_seconds: float = 10.0
     # Still-alive check: probe a platform's versions endpoint after this long without traffic from it.

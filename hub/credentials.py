@@ -5,6 +5,8 @@ token; nothing is stored unless that succeeds, so a failed handshake leaves the 
 
 from __future__ import annotations
 
+import time
+
 import structlog
 from aiohttp import web
 
@@ -53,6 +55,9 @@ async def get_credentials(request: web.Request) -> web.Response:
 
 async def post_credentials(request: web.Request) -> web.Response:
     caller = await authenticate(request, registration_token_allowed=True)
+    if caller.platform.state is PlatformState.REGISTERED and caller.retiring:
+        # The Token A of a registration whose answer never arrived: register again, with a new Token C.
+        return await _exchange(request, caller, PlatformState.REGISTERED)
     if caller.platform.state is PlatformState.REGISTERED:
         raise _not_allowed(
             "already registered: use PUT to update credentials, or DELETE to unregister", REGISTERED_ALLOW
@@ -86,6 +91,8 @@ async def unregister(context: HubContext, platform_id: str) -> Platform:
     def change(platform: Platform) -> Platform:
         platform.state = PlatformState.UNREGISTERED
         platform.token_hashes = []
+        platform.retiring_token_hash = None
+        platform.retiring_until = 0.0
         platform.peer_token_encrypted = None
         platform.updated_at = timestamp
         for party in platform.parties:
@@ -113,14 +120,23 @@ async def _exchange(request: web.Request, caller: Caller, expected_state: Platfo
     timestamp = now_ocpi()
     business = {(r.country_code.upper(), r.party_id.upper(), r.role): r.business_details for r in credentials.roles}
 
+    used = hash_token(caller.token)
+    overlap = context.settings.credentials_overlap_seconds
+
     def change(current: Platform) -> Platform:
-        if current.token_hashes != platform.token_hashes:
+        if current.state is not platform.state or not _still_valid(current, used, caller.retiring):
             # Another request with the same token won the race (or the operator intervened): this token is spent.
             if current.state is PlatformState.REGISTERED and expected_state is PlatformState.INVITED:
                 raise _not_allowed("already registered: use PUT to update credentials", REGISTERED_ALLOW)
             raise OcpiError(CLIENT_ERROR, "these credentials were replaced while the request ran", 401)
         current.state = PlatformState.REGISTERED
-        current.token_hashes = [hash_token(token)]
+        # The token used for this request stays valid until the platform first uses the new one: should this
+        # answer be lost, the platform can retry. A retry with it does not extend its life.
+        if not caller.retiring:
+            current.retiring_token_hash = used if overlap > 0 else None
+            current.retiring_until = time.time() + overlap if overlap > 0 else 0.0
+        retiring = current.retiring_token_hash
+        current.token_hashes = [hash_token(token)] + ([retiring] if retiring else [])
         current.peer_token_encrypted = context.cipher.encrypt(credentials.token)
         current.auth_encoding = peer.encoding
         current.versions_url = credentials.url
@@ -152,6 +168,11 @@ async def _exchange(request: web.Request, caller: Caller, expected_state: Platfo
         request_id=request_id,
     )
     return ocpi_response(hub_credentials(context, token))
+
+
+def _still_valid(platform: Platform, token_hash: str, retiring: bool) -> bool:
+    """The token is still what it was when the request authenticated: current, or the retiring one."""
+    return token_hash in platform.token_hashes and (token_hash == platform.retiring_token_hash) == retiring
 
 
 def _claimed_parties(context: HubContext, platform: Platform, credentials: Credentials) -> set[tuple[str, str, str]]:

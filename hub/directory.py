@@ -25,11 +25,18 @@ GAP_PATIENCE_SECONDS = 5.0
 
 @dataclasses.dataclass(frozen=True)
 class Caller:
-    """The platform behind a request, the token it presented, and how it encoded that token."""
+    """The platform behind a request, the token it presented, and how it encoded that token. `retiring`: the token
+    is the one a credentials POST or PUT replaced, still accepted for a while (see Platform.retiring_token_hash)."""
 
     platform: Platform
     token: str
     encoding: AuthEncoding
+    retiring: bool = False
+
+    @property
+    def supersedes_retiring_token(self) -> bool:
+        """The platform used its new token: the one before it is to stop working now."""
+        return not self.retiring and self.platform.retiring_token_hash is not None
 
     @property
     def registered(self) -> bool:
@@ -167,6 +174,11 @@ class Directory:
         if platform_id is None:
             return None
         platform = self._platforms[platform_id]
-        if any(hashes_match(token_hash, known) for known in platform.token_hashes):
-            return Caller(platform, token, encoding)
-        return None
+        if not any(hashes_match(token_hash, known) for known in platform.token_hashes):
+            return None
+        retiring = platform.retiring_token_hash
+        if retiring is not None and hashes_match(token_hash, retiring):
+            if time.time() >= platform.retiring_until:
+                return None
+            return Caller(platform, token, encoding, retiring=True)
+        return Caller(platform, token, encoding)

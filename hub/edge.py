@@ -15,6 +15,7 @@ from aiohttp import web
 from hub.context import HUB_CONTEXT
 from hub.directory import Caller
 from hub.envelope import CLIENT_ERROR, INVALID_PARAMETERS, JSON_CONTENT_TYPE, SERVER_ERROR, OcpiError, envelope_bytes
+from hub.token_rotation import retire_previous_token
 
 log = structlog.get_logger("hub.edge")
 
@@ -98,6 +99,8 @@ async def authenticate(request: web.Request, *, registration_token_allowed: bool
     if not caller.registered and not registration_token_allowed:
         raise OcpiError(CLIENT_ERROR, "this token is only valid for versions and credentials until registration", 401)
     context.liveness.saw(caller.platform.id)
+    if caller.supersedes_retiring_token:
+        await retire_previous_token(context, caller.platform)
     return caller
 
 

@@ -116,6 +116,8 @@ async def claim_parties(
                     state=state,
                     parties=new_parties,
                     token_hashes=[token_hash],
+                    retiring_token_hash=None,
+                    retiring_until=0.0,
                     peer_token_encrypted=None,
                     updated_at=timestamp,
                     token_issued_at=timestamp,

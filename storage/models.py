@@ -57,8 +57,13 @@ class Platform(msgspec.Struct, kw_only=True, gc=False):
     name: str = ""
     state: PlatformState = PlatformState.INVITED
     parties: list[Party] = []
-    # SHA-256 hex digests of the tokens the hub issued to this platform (Token A while invited, then Token C).
+    # SHA-256 hex digests of the tokens the hub issued to this platform (Token A while invited, then Token C), and
+    # after a credentials POST or PUT the one the platform used until then (see `retiring_token_hash`).
     token_hashes: list[str] = []
+    # The previous token, still accepted after a credentials POST or PUT until the platform first uses the new one
+    # (its answer may have been lost in flight), and never after `retiring_until` (Unix time).
+    retiring_token_hash: str | None = None
+    retiring_until: float = 0.0
     # The token this platform issued to the hub (Token B, or Token C when the hub initiated), encrypted at rest.
     peer_token_encrypted: str | None = None
     auth_encoding: AuthEncoding = AuthEncoding.BASE64

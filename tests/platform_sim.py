@@ -82,6 +82,7 @@ class SimulatedPlatform:
         self.base = f"http://127.0.0.1:{self.port}"
         self.hubclientinfo_receiver = hubclientinfo_receiver
         self.versions_available = True
+        self.versions_delay = 0.0  # seconds to hold a versions GET (a platform slow to answer the hub's callback)
         self.versions_offered = ["2.2.1"]
         self.credentials_endpoint = True
         self.token_for_hub: str | None = None  # the token the hub must use towards us (Token B, or our Token C)
@@ -141,6 +142,8 @@ class SimulatedPlatform:
     async def _versions(self, request: web.Request) -> web.StreamResponse:
         if not self._authorized(request):
             return unauthorized()
+        if self.versions_delay:
+            await asyncio.sleep(self.versions_delay)
         if not self.versions_available:
             return web.Response(status=503, text="down for maintenance")
         return envelope([{"version": v, "url": f"{self.base}/ocpi/{v}"} for v in self.versions_offered])

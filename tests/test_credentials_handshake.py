@@ -31,11 +31,11 @@ async def test_cpo_registers_with_token_a_and_gets_a_token_c(hub, platforms):
     # Before answering, the hub called the platform back with Token B: versions, then version details.
     callbacks = [(method, path) for method, path, token in cpo.requests if token == cpo.token_for_hub]
     assert callbacks[:2] == [("GET", "/ocpi/versions"), ("GET", "/ocpi/2.2.1")]
-    # Token A is dead everywhere, Token C works.
-    assert (await call("GET", hub.versions_url, token_a)).status == 401
-    assert (await call("GET", f"{hub.url}/ocpi/2.2.1/credentials", token_a)).status == 401
+    # Token C works; once it has been used, Token A is dead everywhere.
     versions = await call("GET", hub.versions_url, token_c)
     assert versions.data == [{"version": "2.2.1", "url": f"{hub.url}/ocpi/2.2.1"}]
+    assert (await call("GET", hub.versions_url, token_a)).status == 401
+    assert (await call("GET", f"{hub.url}/ocpi/2.2.1/credentials", token_a)).status == 401
 
     stored = await hub.context.store.platforms.find_by_token_hash(hash_token(token_c))
     assert stored.state is PlatformState.REGISTERED
@@ -45,7 +45,7 @@ async def test_cpo_registers_with_token_a_and_gets_a_token_c(hub, platforms):
     assert stored.endpoint("commands", "RECEIVER").url == f"{cpo.base}/ocpi/2.2.1/receiver/commands"
     assert cpo.token_for_hub not in repr(stored), "the partner's token is stored encrypted"
     assert hub.context.peer_token(stored) == cpo.token_for_hub
-    assert token_c not in repr(stored) and hash_token(token_c) in stored.token_hashes
+    assert token_c not in repr(stored) and stored.token_hashes == [hash_token(token_c)]
 
 
 async def test_version_details_advertise_every_module_both_ways(hub, platforms):
@@ -113,8 +113,8 @@ async def test_put_rotates_both_tokens_and_refetches_endpoints(hub, platforms):
         ("GET", "/ocpi/versions"),
         ("GET", "/ocpi/2.2.1"),
     ]
-    assert (await call("GET", hub.versions_url, old_token_c)).status == 401
     assert (await call("GET", hub.versions_url, new_token_c)).status == 200
+    assert (await call("GET", hub.versions_url, old_token_c)).status == 401
     stored = hub.context.directory.get(next(p.id for p in hub.context.directory.platforms()))
     assert hub.context.peer_token(stored) == new_token_b != old_token_b
 
@@ -123,6 +123,7 @@ async def test_failed_put_keeps_the_old_credentials(hub, platforms):
     cpo = await platforms([CPO])
     await onboard(hub, cpo)
     token_c = cpo.hub_token
+    assert (await call("GET", hub.versions_url, token_c)).status == 200  # Token C in use: Token A is retired
     (before,) = await hub.context.store.platforms.list_all()
     answer = await call("PUT", f"{hub.url}/ocpi/2.2.1/credentials", token_c, cpo.credentials("not-known-to-cpo"))
     assert (answer.status, answer.status_code) == (200, 3001)
@@ -251,6 +252,7 @@ async def test_simultaneous_posts_with_one_token_a_register_once_and_the_others_
     assert outcomes[0] == (200, 1000)
     assert all(outcome in ((405, 2000), (401, 2000)) for outcome in outcomes[1:]), outcomes
     (stored,) = await hub.context.store.platforms.list_all()
-    assert stored.state is PlatformState.REGISTERED and len(stored.token_hashes) == 1
     winner = next(a for a in answers if a.status_code == 1000)
-    assert stored.token_hashes == [hash_token(winner.data["token"])]
+    assert stored.state is PlatformState.REGISTERED
+    assert stored.token_hashes == [hash_token(winner.data["token"]), hash_token(token_a)]
+    assert stored.retiring_token_hash == hash_token(token_a), "Token A lives on until Token C is first used"
