@@ -20,7 +20,7 @@ from hub.admin.api import api_guard
 from hub.admin.auth import ADMIN_AUTH, AdminAuth, load_admin_token
 from hub.admin.pages import page_guard
 from hub.callbacks import call_back
-from hub.config import Settings, redacted_store_url
+from hub.config import Settings
 from hub.context import HUB_CONTEXT
 from hub.edge import ocpi_edge
 from hub.functional import route
@@ -33,7 +33,7 @@ log = structlog.get_logger("hub.app")
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[ocpi_edge, api_guard, page_guard], client_max_size=settings.max_body_bytes)
-    app[ADMIN_AUTH] = AdminAuth(load_admin_token(settings.admin_token, settings.admin_token_file))
+    app[ADMIN_AUTH] = AdminAuth(load_admin_token(settings))
     aiohttp_jinja2.setup(
         app, loader=jinja2.PackageLoader("hub", "templates"), autoescape=jinja2.select_autoescape(["html"])
     )
@@ -60,7 +60,7 @@ def create_app(settings: Settings) -> web.Application:
 
 def _running(settings: Settings):
     async def context(app: web.Application):
-        async with hub_context(settings) as hub:
+        async with hub_context(settings, serving=True) as hub:
             app[HUB_CONTEXT] = hub
             tasks = [
                 asyncio.create_task(_every(settings.directory_refresh_seconds, hub.directory.refresh, "directory")),
@@ -76,12 +76,6 @@ def _running(settings: Settings):
             # again and again (with 10,000 platforms those walks showed up in the p99).
             gc.collect()
             gc.freeze()
-            log.info(
-                "hub ready",
-                versions_url=settings.versions_url,
-                store=redacted_store_url(settings.store),
-                platforms=len(hub.directory.platforms()),
-            )
             try:
                 yield
             finally:

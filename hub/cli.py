@@ -13,29 +13,46 @@ import click
 import msgspec
 import orjson
 
-from hub.config import ConfigError, Settings, load_settings, redacted_store_url
+from hub.config import ConfigError, Settings, load_settings
 from hub.invitations import OnboardingError, parse_party
 from hub.logging import configure_logging
 from storage.errors import StorageError
 from storage.models import AuthEncoding
 from storage.opening import UnsupportedStoreURL
+from storage.urls import redacted_store_url
 
 STORE_HELP = (
-    "sqlite:///relative/path.db, sqlite:////absolute/path.db or mongodb://... [default: sqlite:///data/ocpi-hub.db]"
+    "Where the hub keeps its data: sqlite:///relative/path.db, sqlite:////absolute/path.db or mongodb://... "
+    "[default: sqlite:///data/ocpi-hub.db]"
+)
+CONFIG_HELP = "YAML settings file (see config.example.yaml) [default: $OCPI_HUB_CONFIG]."
+URL_HELP = (
+    "The running hub's {what}, for the URLs this command prints and sends (not a listen address) "
+    "[default: the URL the serving hub recorded in the store]."
 )
 
 
-def common_options(function: Callable) -> Callable:
+def store_options(function: Callable) -> Callable:
+    """--config and --store: every command that works on a hub's store."""
     options = [
-        click.option("--config", "config_file", type=click.Path(dir_okay=False), help="YAML settings file."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), help=CONFIG_HELP),
         click.option("--store", help=STORE_HELP),
-        click.option("--public-url", help="URL platforms reach the hub at [default: http://HOST:PORT]."),
-        click.option("--host", help="Address to listen on [default: 127.0.0.1]."),
-        click.option("--port", type=int, help="Port to listen on [default: 8080]."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def hub_url_options(function: Callable) -> Callable:
+    """--public-url, --host, --port for commands that print or send the hub's URL (not where they listen)."""
+    options = [
+        click.option("--public-url", help=URL_HELP.format(what="public URL, e.g. https://hub.example.com")),
+        click.option("--host", help=URL_HELP.format(what="host")),
+        click.option("--port", type=int, help=URL_HELP.format(what="port")),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return store_options(function)
 
 
 def settings_from(options: dict[str, Any]) -> Settings:
@@ -43,7 +60,7 @@ def settings_from(options: dict[str, Any]) -> Settings:
     try:
         return load_settings(options.pop("config_file", None), overrides)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise click.ClickException(str(error)) from error
 
 
 def run(coroutine) -> Any:
@@ -60,33 +77,66 @@ def parse_parties(values: tuple[str, ...]) -> list:
         raise click.BadParameter(str(error), param_hint="--party") from error
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+MAIN_HELP = """An OCPI 2.2.1 roaming hub: CPOs and eMSPs connect once and reach every partner they have an agreement
+with.
+
+\b
+Settings come from, each overriding the one before:
+  defaults < the YAML file named by --config or OCPI_HUB_CONFIG
+           < environment variables OCPI_HUB_<SETTING>, e.g. OCPI_HUB_STORE, OCPI_HUB_PORT, OCPI_HUB_SECRET_KEY,
+             OCPI_HUB_ADMIN_TOKEN, OCPI_HUB_PUBLIC_URL, OCPI_HUB_LOG_FORMAT (one per setting in
+             config.example.yaml)
+           < command-line options.
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=MAIN_HELP)
+@click.version_option(package_name="ocpi-hub", prog_name="ocpi-hub")
 def main() -> None:
-    """An OCPI 2.2.1 roaming hub."""
+    pass
 
 
 @main.command()
-@common_options
+@store_options
+@click.option("--host", help="Address to listen on [default: 127.0.0.1; 0.0.0.0 for every interface].")
+@click.option("--port", type=int, help="Port to listen on [default: 8080].")
+@click.option(
+    "--public-url", help="The URL platforms reach the hub at, when not http://HOST:PORT (a TLS proxy in front)."
+)
 @click.option("--workers", type=int, help="Hub processes sharing the port and the store [default: 1].")
 def serve(workers: int | None, **options: Any) -> None:
-    """Run the hub."""
-    from hub.admin.auth import load_admin_token
-    from hub.workers import run_worker, run_workers
+    """Run the hub until Ctrl+C or SIGTERM."""
+    from hub.workers import StartupError, run_worker, run_workers
 
     if workers is not None:
         options["workers"] = workers
     settings = settings_from(options)
     configure_logging(settings.log_format, settings.log_level)
     try:
-        settings.token_cipher()  # creates the key file once, before any worker starts
-        load_admin_token(settings.admin_token, settings.admin_token_file)
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from error
-    if settings.workers < 1:
-        raise click.UsageError("--workers must be at least 1")
-    store_option = f"--store {redacted_store_url(settings.store)} " if settings.store != Settings().store else ""
-    admin_hint = "the admin_token setting" if settings.admin_token else f"cat {settings.admin_token_file}"
-    port_option = f"--port {settings.port} " if settings.port != Settings().port else ""
+        if settings.workers == 1:
+            run_worker(settings, reuse_port=False, on_ready=lambda: _banner(settings))
+        else:
+            sys.exit(run_workers(settings, settings.workers, on_ready=lambda: _banner(settings)))
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _banner(settings: Settings) -> None:
+    """Printed once the port is bound and the store open: where the hub is, and what to do next. Not with JSON
+    logs: those go to a log pipeline, where the `hub ready` line says the same."""
+    if settings.log_format == "json":
+        return
+    invite = f"{_own_command()} invite"
+    config = next((arg for arg in sys.argv if arg.startswith("--config")), None)
+    if config is not None:
+        index = sys.argv.index(config)
+        invite += f" {config}" if "=" in config else f" --config {sys.argv[index + 1]}"
+    if settings.store != Settings().store:
+        invite += " --store " + ("<your store URL>" if "@" in settings.store else settings.store)
+    try:
+        admin_hint = "the admin_token setting" if settings.admin_token else f"cat {settings.admin_token_path}"
+    except ConfigError:
+        admin_hint = "the admin_token setting"
     click.echo(
         f"OCPI hub listening on http://{settings.host}:{settings.port}"
         f"{f' ({settings.workers} processes)' if settings.workers > 1 else ''}\n"
@@ -94,15 +144,11 @@ def serve(workers: int | None, **options: Any) -> None:
         f"  dashboard:           {settings.base_url}/admin/  (sign in with the admin token: {admin_hint})\n"
         f"  metrics, health:     {settings.base_url}/metrics, {settings.base_url}/health/ready\n"
         f"  store:               {redacted_store_url(settings.store)}\n"
-        f"  onboard a platform:  {_own_command()} invite {store_option}{port_option}--party NL:ABC:CPO\n"
+        f"  onboard a platform:  {invite} --party NL:ABC:CPO\n"
         "                       (gives the versions URL and the Token A to hand to the platform)\n"
         "Stop with Ctrl+C.",
         err=True,
     )
-    if settings.workers == 1:
-        run_worker(settings, reuse_port=False)
-    else:
-        sys.exit(run_workers(settings, settings.workers))
 
 
 def _own_command() -> str:
@@ -117,8 +163,10 @@ def _own_command() -> str:
 
 
 @main.command()
-@common_options
-@click.option("--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform may register.")
+@hub_url_options
+@click.option(
+    "--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform may register (repeatable)."
+)
 @click.option("--name", default="", help="A name for the platform, for operators.")
 @click.option("--json", "as_json", is_flag=True, help="Print {versions_url, token_a} as JSON.")
 def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -> None:
@@ -133,23 +181,23 @@ def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -
 
     async def go():
         async with hub_context(settings) as context:
-            return await invite_and_announce(context, references, name)
+            return await invite_and_announce(context, references, name), context.settings.versions_url
 
-    invitation = run(go())
+    invitation, versions_url = run(go())
     if as_json:
-        document = {"versions_url": settings.versions_url, "token_a": invitation.token_a}
+        document = {"versions_url": versions_url, "token_a": invitation.token_a}
         click.echo(orjson.dumps(document).decode())
         return
     click.echo(
         f"Invited platform {invitation.platform.id} for {', '.join(str(r) for r in references)}.\n"
         "Hand these to the platform over a secure channel; the token is shown only this once:\n"
-        f"  versions URL: {settings.versions_url}\n"
+        f"  versions URL: {versions_url}\n"
         f"  Token A:      {invitation.token_a}"
     )
 
 
 @main.command()
-@common_options
+@hub_url_options
 @click.option("--versions-url", required=True, help="The platform's versions endpoint.")
 @click.option(
     "--token-a",
@@ -157,7 +205,9 @@ def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -
     envvar="OCPI_HUB_TOKEN_A",
     help="The Token A the platform issued to the hub (or set OCPI_HUB_TOKEN_A, which keeps it out of `ps`).",
 )
-@click.option("--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform will announce.")
+@click.option(
+    "--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform will announce (repeatable)."
+)
 @click.option("--name", default="", help="A name for the platform, for operators.")
 @click.option(
     "--auth-encoding",
@@ -191,7 +241,7 @@ def connect(
 
 
 @main.command()
-@common_options
+@store_options
 @click.option("--platform", "platform_id", help="The platform's id (see `ocpi-hub platforms`).")
 @click.option("--party", help="Or any party CC:PID:ROLE of the platform.")
 def unregister(platform_id: str | None, party: str | None, **options: Any) -> None:
@@ -223,7 +273,7 @@ def unregister(platform_id: str | None, party: str | None, **options: Any) -> No
 
 
 @main.command()
-@common_options
+@store_options
 @click.option("--json", "as_json", is_flag=True, help="Print the platforms as JSON.")
 def platforms(as_json: bool, **options: Any) -> None:
     """List the platforms, their state and their parties."""
@@ -260,7 +310,7 @@ def platforms(as_json: bool, **options: Any) -> None:
 
 
 @main.command()
-@common_options
+@store_options
 @click.option("--request-id", help="An X-Request-ID, as the sender sent it.")
 @click.option("--correlation-id", help="An X-Correlation-ID: every leg of one exchange.")
 @click.option("--party", help="CC:PID, as sender or receiver.")
@@ -279,7 +329,7 @@ def messages(
     **options: Any,
 ) -> None:
     """Search the message log (newest first): one record per routed message, no bodies."""
-    from hub.timeutil import format_datetime, parse_datetime
+    from hub.timeutil import parse_datetime
 
     def moment(text: str | None, name: str) -> float | None:
         if not text:
@@ -299,20 +349,27 @@ def messages(
     }
     records = _with_store(options, lambda store: store.messages.query(**filters))
     if as_json:
-        click.echo(orjson.dumps([msgspec.to_builtins(r) for r in records]).decode())
+        rows = [{**msgspec.to_builtins(r), "at": _rfc3339(r.at)} for r in records]
+        click.echo(orjson.dumps(rows).decode())
         return
     if not records:
         click.echo("No messages match.")
-    import datetime as dt
-
     for record in records:
-        when = format_datetime(dt.datetime.fromtimestamp(record.at, dt.UTC))
+        when = _rfc3339(record.at)
         click.echo(
             f"{when}  {record.method:<6} {record.module:<16} {record.from_party or '-':>7} -> "
             f"{record.to_party or '-':<7} {record.outcome:<11} HTTP {record.http_status} "
             f"{record.status_code or '-'}  {record.latency_ms:.1f} ms  req {record.request_id}  "
             f"corr {record.correlation_id}"
         )
+
+
+def _rfc3339(moment: float) -> str:
+    import datetime as dt
+
+    from hub.timeutil import format_datetime
+
+    return format_datetime(dt.datetime.fromtimestamp(moment, dt.UTC))
 
 
 @main.group()
@@ -340,11 +397,11 @@ def _describe(agreement) -> str:
     return f"{agreement.id}  {agreement.state.value:<9}  {agreement.party_a} <-> {agreement.party_b}  [{modules}]"
 
 
-MODULE_HELP = "A module the agreement covers (repeat for several; default: all functional modules)."
+MODULE_HELP = "A module the agreement covers (repeatable) [default: every functional module]."
 
 
 @agreements.command("add")
-@common_options
+@store_options
 @click.argument("first")
 @click.argument("second")
 @click.option("--module", "modules", multiple=True, help=MODULE_HELP)
@@ -361,7 +418,7 @@ def agreements_add(first: str, second: str, modules: tuple[str, ...], proposed: 
 
 
 @agreements.command("list")
-@common_options
+@store_options
 @click.option("--json", "as_json", is_flag=True, help="Print the agreements as JSON.")
 def agreements_list(as_json: bool, **options: Any) -> None:
     """List the agreements."""
@@ -377,7 +434,7 @@ def agreements_list(as_json: bool, **options: Any) -> None:
 
 def _state_command(name: str, state_name: str, help_text: str) -> None:
     @agreements.command(name, help=help_text)
-    @common_options
+    @store_options
     @click.argument("reference")
     def command(reference: str, **options: Any) -> None:
         from hub import agreements as service
@@ -393,7 +450,7 @@ _state_command("suspend", "SUSPENDED", "Stop routing between the agreement's par
 
 
 @agreements.command("remove", help="Delete an agreement." + REFERENCE_HELP)
-@common_options
+@store_options
 @click.argument("reference")
 def agreements_remove(reference: str, **options: Any) -> None:
     from hub import agreements as service
@@ -403,7 +460,7 @@ def agreements_remove(reference: str, **options: Any) -> None:
 
 
 @agreements.command("export")
-@common_options
+@store_options
 @click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
 def agreements_export(file: str | None, **options: Any) -> None:
     """Write every agreement as YAML to FILE (or standard output), to keep in version control."""
@@ -417,7 +474,7 @@ def agreements_export(file: str | None, **options: Any) -> None:
 
 
 @agreements.command("import")
-@common_options
+@store_options
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, allow_dash=True))
 @click.option("--replace", is_flag=True, help="Also remove the agreements FILE does not list.")
 def agreements_import(file: str, replace: bool, **options: Any) -> None:

@@ -1,6 +1,7 @@
 """Settings: defaults < YAML file (`--config` or OCPI_HUB_CONFIG) < OCPI_HUB_* environment variables < CLI flags.
 
-`config.example.yaml` documents every setting with its default."""
+`config.example.yaml` documents every setting with its default. A value that is not what the hub expects is refused
+with one line that names the setting, where the value came from (file, variable or flag) and what is expected."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import dataclasses
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
-from hub.tokens import TokenCipher
+from routing.model import FUNCTIONAL_MODULES
+from storage.opening import UnsupportedStoreURL, check_store_url
 
 ENV_PREFIX = "OCPI_HUB_"
+_INTERNAL = {"internal": True}
 
 
 class ConfigError(ValueError):
-    pass
+    """A setting is wrong or missing; the message names it, says where it came from and what to write instead."""
 
 
 @dataclasses.dataclass
@@ -33,14 +37,14 @@ class Settings:
     party_id: str = "HUB"
     business_name: str = "OCPI Hub"
     business_website: str = ""
-    # Fernet key (urlsafe Base64, 32 bytes) that encrypts partner tokens at rest. If empty, it is read from (or, on
-    # first use, written to) `secret_key_file`.
+    # Fernet key (urlsafe Base64, 32 bytes) that encrypts partner tokens at rest. If empty, it is read from (or, for
+    # a new store, written to) `secret_key_file`, which defaults to `hub-secret.key` beside an SQLite store.
     secret_key: str = ""
-    secret_key_file: str = "data/hub-secret.key"  # noqa: S105 (a path, not a secret)
+    secret_key_file: str = ""
     # The operator's credential for the admin API (Bearer) and the dashboard (sign-in). If empty, it is read from
-    # (or, on first start, written to) `admin_token_file`.
+    # (or, on first start, written to) `admin_token_file`, which defaults to `admin-token` beside an SQLite store.
     admin_token: str = ""
-    admin_token_file: str = "data/admin-token"  # noqa: S105 (a path, not a secret)
+    admin_token_file: str = ""
     max_body_bytes: int = 4 * 1024 * 1024
     # After a credentials POST or PUT, the token the platform used stays valid until it first uses the new one, for
     # at most this long (so a platform whose answer was lost in flight is not locked out). 0: it dies at once.
@@ -62,6 +66,8 @@ class Settings:
     authorize_timeout_seconds: float = 5.0
     # Per-module time limits that differ from forward_timeout_seconds, e.g. {"commands": 10}.
     module_timeout_seconds: dict = dataclasses.field(default_factory=dict)
+    # Connections the hub keeps open to one receiver (host and port) at once; further requests wait for one.
+    max_connections_per_receiver: int = 64
     # HTTP status sent with the hub's own 4xxx errors (OCPI leaves it open; the request reached the OCPI layer).
     hub_error_http_status: int = 200
     # How long the hub URLs it hands out in place of platforms' own URLs stay valid.
@@ -78,6 +84,8 @@ class Settings:
     message_log_flush_seconds: float = 0.5
     log_format: str = "console"  # console | json
     log_level: str = "info"
+    # Which settings were given (file, environment or flags) rather than left at their defaults.
+    explicit: frozenset[str] = dataclasses.field(default=frozenset(), compare=False, repr=False, metadata=_INTERNAL)
 
     def timeout_for(self, module: str, authorization: bool = False) -> float:
         if authorization:
@@ -92,48 +100,66 @@ class Settings:
     def versions_url(self) -> str:
         return f"{self.base_url}/ocpi/versions"
 
-    def token_cipher(self, create_key: bool = True) -> TokenCipher:
-        if self.secret_key:
-            return _cipher(self.secret_key, "secret_key")
-        path = Path(self.secret_key_file)
-        if path.exists():
-            return _cipher(path.read_text().strip(), str(path))
-        if not create_key:
-            raise ConfigError(f"no secret key: set OCPI_HUB_SECRET_KEY or create {path}")
-        key = TokenCipher.generate_key()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(key + "\n")
-        return TokenCipher(key)
+    @property
+    def names_its_own_url(self) -> bool:
+        """Whether these settings say where the hub is (public URL, host or port given), rather than leaving it to
+        what the serving hub recorded in the store."""
+        return bool(self.public_url) or bool({"host", "port"} & self.explicit)
+
+    @property
+    def store_directory(self) -> Path | None:
+        """Where an SQLite store's file lives; None for MongoDB."""
+        if not self.store.startswith("sqlite:///"):
+            return None
+        return Path(self.store[len("sqlite:///") :]).parent
+
+    @property
+    def secret_key_path(self) -> Path:
+        return self._beside_store(self.secret_key_file, "hub-secret.key", "secret_key")
+
+    @property
+    def admin_token_path(self) -> Path:
+        return self._beside_store(self.admin_token_file, "admin-token", "admin_token")
+
+    def _beside_store(self, configured: str, default_name: str, setting: str) -> Path:
+        """A secret's file: as configured, else beside the SQLite store (the same file wherever the hub is started
+        from). A MongoDB store has no directory: its secrets are set explicitly, the same on every node."""
+        if configured:
+            return Path(configured).expanduser()
+        directory = self.store_directory
+        if directory is None:
+            raise ConfigError(
+                f"with a MongoDB store, set {setting} (OCPI_HUB_{setting.upper()}) or {setting}_file: every hub node "
+                "needs the same one, so the hub does not make one up"
+            )
+        return directory / default_name
 
 
-def _cipher(key: str, source: str) -> TokenCipher:
-    try:
-        return TokenCipher(key)
-    except ValueError as error:
-        raise ConfigError(
-            f"invalid secret key in {source}: expected a Fernet key (32 bytes, urlsafe Base64)"
-        ) from error
-
-
-FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
+FIELDS = {field.name: field for field in dataclasses.fields(Settings) if not field.metadata.get("internal")}
 
 
 def load_settings(
     config_file: str | None = None, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
+    """Raises ConfigError naming the setting, where its value came from and what is expected."""
     environ = dict(os.environ) if environ is None else environ
     values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     config_file = config_file or environ.get(ENV_PREFIX + "CONFIG")
     if config_file:
-        values.update(_read_yaml(config_file))
+        for name, value in _read_yaml(config_file).items():
+            values[name], sources[name] = value, f"{name} in {config_file}"
     for name in FIELDS:
-        env_value = environ.get(ENV_PREFIX + name.upper())
-        if env_value is not None:
-            values[name] = env_value
-    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
-    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+        variable = ENV_PREFIX + name.upper()
+        if variable in environ:
+            values[name], sources[name] = environ[variable], variable
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name], sources[name] = value, "--" + name.replace("_", "-")
+    coerced = {name: _coerce(name, value, sources[name]) for name, value in values.items()}
+    settings = Settings(**coerced, explicit=frozenset(coerced))
+    validate(settings, sources)
+    return settings
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
@@ -145,48 +171,133 @@ def _read_yaml(path: str) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid YAML: {error}") from error
     if not isinstance(content, dict):
         raise ConfigError(f"config file {path} must be a mapping of setting: value")
-    unknown = sorted(set(content) - set(FIELDS))
+    unknown = sorted(str(name) for name in set(content) - set(FIELDS))
     if unknown:
         raise ConfigError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
     return content
 
 
-def _coerce(name: str, value: Any) -> Any:
+KIND_NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
     if name not in FIELDS:
         raise ConfigError(f"unknown setting: {name}")
     kind = type(getattr(Settings(), name))
     if kind is dict:
-        return _mapping_of_seconds(name, value)
-    if kind is bool and isinstance(value, str):
-        if value.strip().lower() in ("true", "yes", "on", "1"):
+        return _mapping_of_seconds(value, source)
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "yes", "on", "1"):
             return True
-        if value.strip().lower() in ("false", "no", "off", "0"):
+        if text in ("false", "no", "off", "0"):
             return False
-        raise ConfigError(f"setting {name} must be true or false, got {value!r}")
-    try:
-        return kind(value)
-    except (TypeError, ValueError) as error:
-        raise ConfigError(f"setting {name} must be a {kind.__name__}, got {value!r}") from error
+    elif kind is int:
+        if is_number and float(value).is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            return int(value)
+    elif kind is float:
+        if is_number:
+            return float(value)
+        try:
+            return float(str(value))
+        except ValueError:
+            pass
+    elif isinstance(value, str) or is_number:
+        return str(value)
+    raise ConfigError(f"{source} must be {KIND_NAMES[kind]}, got {value!r}")
 
 
-def _mapping_of_seconds(name: str, value: Any) -> dict[str, float]:
+def _mapping_of_seconds(value: Any, source: str) -> dict[str, float]:
     """A mapping from YAML, or from an environment variable written as YAML/JSON (`{commands: 10}`)."""
     if isinstance(value, str):
         try:
             value = yaml.safe_load(value) or {}
         except yaml.YAMLError as error:
-            raise ConfigError(f"setting {name} must be a mapping like {{commands: 10}}, got {value!r}") from error
+            raise ConfigError(f"{source} must be a mapping like {{commands: 10}}, got {value!r}") from error
     if not isinstance(value, dict):
-        raise ConfigError(f"setting {name} must be a mapping like {{commands: 10}}, got {value!r}")
+        raise ConfigError(f"{source} must be a mapping like {{commands: 10}}, got {value!r}")
     try:
         return {str(key): float(seconds) for key, seconds in value.items()}
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"setting {name}: every value must be a number of seconds, got {value!r}") from error
+        raise ConfigError(f"{source}: every value must be a number of seconds, got {value!r}") from error
 
 
-def redacted_store_url(url: str) -> str:
-    """A store URL fit for logs and screens: without its user and password."""
-    if "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.rpartition('@')[2]}"
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+POSITIVE = (
+    "workers",
+    "max_body_bytes",
+    "callback_timeout_seconds",
+    "alive_check_after_seconds",
+    "alive_check_interval_seconds",
+    "directory_refresh_seconds",
+    "directory_resync_seconds",
+    "forward_timeout_seconds",
+    "authorize_timeout_seconds",
+    "max_connections_per_receiver",
+    "command_result_ttl_seconds",
+    "cdr_location_ttl_days",
+    "page_link_ttl_seconds",
+    "session_hint_ttl_days",
+    "message_log_retention_days",
+    "message_log_flush_seconds",
+)
+
+
+def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
+    """Refuse values the hub would otherwise start with and then misbehave on."""
+    sources = sources or {}
+
+    def fail(name: str, expected: str) -> None:
+        raise ConfigError(f"{sources.get(name, name)} must be {expected}, got {getattr(settings, name)!r}")
+
+    try:
+        check_store_url(settings.store)
+    except UnsupportedStoreURL as error:
+        raise ConfigError(f"{sources.get('store', 'store')}: {error}") from None
+    if not 1 <= settings.port <= 65535:
+        fail("port", "a port number from 1 to 65535")
+    if not settings.host.strip():
+        fail("host", "an address to listen on, such as 127.0.0.1 or 0.0.0.0")
+    if settings.public_url and not _is_http_url(settings.public_url):
+        fail("public_url", "an http:// or https:// URL with a host, such as https://hub.example.com")
+    if settings.business_website and not _is_http_url(settings.business_website):
+        fail("business_website", "an http:// or https:// URL")
+    if not (len(settings.country_code) == 2 and settings.country_code.isascii() and settings.country_code.isalpha()):
+        fail("country_code", "an ISO 3166 alpha-2 country code of 2 letters, such as NL")
+    if not (len(settings.party_id) == 3 and settings.party_id.isascii() and settings.party_id.isalnum()):
+        fail("party_id", "3 letters or digits, such as HUB")
+    if not 1 <= len(settings.business_name) <= 100:
+        fail("business_name", "a name of 1 to 100 characters")
+    if settings.routing_policy not in ("agreements", "open"):
+        fail("routing_policy", "agreements or open")
+    if not 200 <= settings.hub_error_http_status <= 599:
+        fail("hub_error_http_status", "an HTTP status from 200 to 599")
+    if settings.log_format not in ("console", "json"):
+        fail("log_format", "console or json")
+    if settings.log_level.lower() not in LOG_LEVELS:
+        fail("log_level", "one of " + ", ".join(LOG_LEVELS))
+    for name in POSITIVE:
+        if getattr(settings, name) <= 0:
+            fail(name, "greater than 0")
+    if settings.credentials_overlap_seconds < 0:
+        fail("credentials_overlap_seconds", "0 or more")
+    for module, seconds in settings.module_timeout_seconds.items():
+        if module not in FUNCTIONAL_MODULES:
+            source = sources.get("module_timeout_seconds", "module_timeout_seconds")
+            raise ConfigError(f"{source}: unknown module {module!r}; modules are {', '.join(FUNCTIONAL_MODULES)}")
+        if seconds <= 0:
+            fail("module_timeout_seconds", "a mapping of module to seconds greater than 0")
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query and not parts.fragment

@@ -34,14 +34,16 @@ def request_ids(request: web.Request) -> tuple[str, str]:
 
 
 NOT_OCPI = ("/admin", "/metrics", "/health")
+# OCPI's ids are UUIDs (36 characters) in practice; longer ones are cut, in the echo, the log and the message log.
+MAX_ID_LENGTH = 128
 
 
 @web.middleware
 async def ocpi_edge(request: web.Request, handler) -> web.StreamResponse:
     if request.path.startswith(NOT_OCPI):
         return await handler(request)
-    request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
-    correlation_id = request.headers.get("X-Correlation-ID") or request_id
+    request_id = request.headers.get("X-Request-ID", "")[:MAX_ID_LENGTH] or str(uuid.uuid4())
+    correlation_id = request.headers.get("X-Correlation-ID", "")[:MAX_ID_LENGTH] or request_id
     request[REQUEST_ID] = request_id
     request[CORRELATION_ID] = correlation_id
     started = time.perf_counter()

@@ -92,10 +92,13 @@ class LivenessMonitor:
             self._last_seen_wall[platform.id] = time.time()
             await self._set_status(platform.id, ConnectionStatus.OFFLINE, ConnectionStatus.CONNECTED)
         else:
-            log.warning("platform did not answer the still-alive check", platform=platform.id, reason=reason)
-            await self._set_status(platform.id, ConnectionStatus.CONNECTED, ConnectionStatus.OFFLINE)
+            # Said once, when its parties go OFFLINE (in _set_status); after that, every 30 s would be noise.
+            log.debug("platform did not answer the still-alive check", platform=platform.id, reason=reason)
+            await self._set_status(platform.id, ConnectionStatus.CONNECTED, ConnectionStatus.OFFLINE, reason)
 
-    async def _set_status(self, platform_id: str, old: ConnectionStatus, new: ConnectionStatus) -> None:
+    async def _set_status(
+        self, platform_id: str, old: ConnectionStatus, new: ConnectionStatus, reason: str | None = None
+    ) -> None:
         context = self._context
         assert context is not None
         timestamp = now_ocpi()
@@ -114,7 +117,15 @@ class LivenessMonitor:
 
         stored = await context.update_platform(platform_id, change)
         if changed:
-            log.info("platform connection status changed", platform=platform_id, status=new.value, parties=changed)
+            if new is ConnectionStatus.OFFLINE:
+                log.warning(
+                    "platform did not answer the still-alive check: its parties are OFFLINE",
+                    platform=platform_id,
+                    parties=changed,
+                    reason=reason,
+                )
+            else:
+                log.info("platform connection status changed", platform=platform_id, status=new.value, parties=changed)
             context.notifier.parties_changed(stored, [p for p in stored.parties if p.key in changed])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -19,17 +20,26 @@ from hub.message_log import MessageRecorder
 from hub.metrics import HubMetrics
 from hub.ocpi_client import OcpiClient
 from hub.routing_view import RoutingView
+from hub.secret_key import open_cipher
 from routing.model import PartyId
 from storage.opening import open_store
 
+PUBLIC_URL = "public_url"  # the URL the serving hub reaches platforms at, recorded in the store when it starts
+
 
 @contextlib.asynccontextmanager
-async def hub_context(settings: Settings) -> AsyncIterator[HubContext]:
-    cipher = settings.token_cipher()
+async def hub_context(settings: Settings, serving: bool = False) -> AsyncIterator[HubContext]:
+    """`serving`: for the server itself. CLI commands (`serving` False) that do not name the hub's URL (public URL,
+    host or port) use the one the serving hub recorded in the store, so what they print and send is the hub's."""
     store = await open_store(settings.store)
     try:
+        if not serving and not settings.names_its_own_url:
+            recorded = await store.meta.get(PUBLIC_URL)
+            if recorded:
+                settings = dataclasses.replace(settings, public_url=recorded)
         directory = Directory(store)
         await directory.load()
+        cipher = await open_cipher(settings, store, directory.platforms())
         connector = aiohttp.TCPConnector(limit=0, limit_per_host=64, ttl_dns_cache=300)
         broadcast_connector = aiohttp.TCPConnector(limit=0, limit_per_host=16, ttl_dns_cache=300)
         async with (

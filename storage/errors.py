@@ -5,6 +5,10 @@ class StorageError(Exception):
     """Base class of every storage failure callers are expected to handle."""
 
 
+class StoreUnavailable(StorageError):
+    """The store cannot be opened or reached; the message says which store, why, and what to check."""
+
+
 class PartyAlreadyClaimed(StorageError):
     """Another platform already holds one of these parties (country_code, party_id, role)."""
 

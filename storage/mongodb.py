@@ -23,9 +23,15 @@ from typing import Any
 import msgspec
 from bson import Binary
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import (
+    ConfigurationError,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 
-from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed
+from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed, StoreUnavailable
 from storage.models import (
     Agreement,
     CallbackMapping,
@@ -39,6 +45,7 @@ from storage.models import (
     platform_from_document,
     platform_to_document,
 )
+from storage.urls import redacted_store_url
 
 DEFAULT_DATABASE = "ocpi_hub"
 
@@ -47,6 +54,7 @@ class MongoStore:
     def __init__(self, client: AsyncMongoClient, database_name: str) -> None:
         self._client = client
         self._database = client[database_name]
+        self.meta = MongoMetaStore(self._database)
         self.platforms = MongoPlatformStore(self._database)
         self.agreements = MongoAgreementStore(self._database)
         self.callbacks = MongoCallbackStore(self._database)
@@ -56,11 +64,33 @@ class MongoStore:
 
     @classmethod
     async def open(cls, url: str, database_name: str | None = None) -> MongoStore:
-        client: AsyncMongoClient = AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard")
+        """Raises StoreUnavailable within SERVER_SELECTION_SECONDS (unless the URL sets serverSelectionTimeoutMS)
+        when the server cannot be reached, rather than when the first request needs it."""
+        options: dict[str, Any] = {"tz_aware": True, "uuidRepresentation": "standard"}
+        if "serverselectiontimeoutms" not in url.lower():
+            options["serverSelectionTimeoutMS"] = int(SERVER_SELECTION_SECONDS * 1000)
+        shown = redacted_store_url(url)
+        try:
+            client: AsyncMongoClient = AsyncMongoClient(url, **options)
+        except (ConfigurationError, ValueError) as error:
+            raise StoreUnavailable(f"store URL {shown} is not a MongoDB URL the driver accepts: {error}") from error
         name = database_name or _database_from_url(client) or DEFAULT_DATABASE
         store = cls(client, name)
-        for part in (store.platforms, store.agreements, store.callbacks, store.hints, store.objects, store.messages):
-            await part.ensure_indexes()
+        try:
+            await store.ping()
+            for part in (
+                store.meta,
+                store.platforms,
+                store.agreements,
+                store.callbacks,
+                store.hints,
+                store.objects,
+                store.messages,
+            ):
+                await part.ensure_indexes()
+        except PyMongoError as error:
+            await client.close()
+            raise StoreUnavailable(f"cannot use MongoDB at {shown}: {_reason(error)}") from error
         return store
 
     async def ping(self) -> None:
@@ -70,11 +100,47 @@ class MongoStore:
         await self._client.close()
 
 
+SERVER_SELECTION_SECONDS = 5.0
+
+
+def _reason(error: PyMongoError) -> str:
+    """The first line of a driver error, without the topology description that follows it."""
+    if isinstance(error, ServerSelectionTimeoutError):
+        first = str(error).split(", Timeout:")[0].split(" (configured timeouts")[0]
+        return f"no server answered within {SERVER_SELECTION_SECONDS:g} s ({first}); check the URL and that it runs"
+    if isinstance(error, OperationFailure) and error.code in (13, 18):
+        return f"the server refused the credentials or the access ({error.details.get('errmsg', error)})"
+    return str(error).splitlines()[0]
+
+
 def _database_from_url(client: AsyncMongoClient) -> str | None:
     try:
         return client.get_default_database().name
     except Exception:  # no database in the URL
         return None
+
+
+class MongoMetaStore:
+    def __init__(self, database) -> None:
+        self._meta = database["meta"]
+
+    async def ensure_indexes(self) -> None:
+        return None
+
+    async def get(self, name: str) -> str | None:
+        document = await self._meta.find_one({"_id": name})
+        return None if document is None else document["value"]
+
+    async def put(self, name: str, value: str) -> None:
+        await self._meta.replace_one({"_id": name}, {"_id": name, "value": value}, upsert=True)
+
+    async def put_if_absent(self, name: str, value: str) -> str:
+        try:
+            await self._meta.insert_one({"_id": name, "value": value})
+        except DuplicateKeyError:
+            document = await self._meta.find_one({"_id": name})
+            return document["value"]
+        return value
 
 
 class MongoPlatformStore:

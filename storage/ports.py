@@ -134,7 +134,20 @@ class MessageLog(Protocol):
     async def purge_older_than(self, moment: float) -> int: ...
 
 
+class MetaStore(Protocol):
+    """A few named values about the hub itself, shared by every process on the store: the public URL the serving
+    hub reaches platforms at, the check value of the secret key."""
+
+    async def get(self, name: str) -> str | None: ...
+
+    async def put(self, name: str, value: str) -> None: ...
+
+    async def put_if_absent(self, name: str, value: str) -> str:
+        """Store `value` unless `name` has one; returns the value stored now (the first writer's)."""
+
+
 class Store(Protocol):
+    meta: MetaStore
     platforms: PlatformStore
     agreements: AgreementStore
     callbacks: CallbackStore

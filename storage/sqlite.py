@@ -22,7 +22,7 @@ import aiosqlite
 import msgspec
 import orjson
 
-from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed
+from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed, StoreUnavailable
 from storage.models import (
     Agreement,
     CallbackMapping,
@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS platform_tokens (
     platform_id TEXT NOT NULL REFERENCES platforms (id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS platform_tokens_platform ON platform_tokens (platform_id);
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS platform_deletions (
     platform_id TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
@@ -136,6 +140,7 @@ class SqliteStore:
         self._writer = writer
         self._reader = reader
         write_lock = asyncio.Lock()
+        self.meta = SqliteMetaStore(writer, reader, write_lock)
         self.platforms = SqlitePlatformStore(writer, reader, write_lock)
         self.agreements = SqliteAgreementStore(writer, reader, write_lock)
         self.callbacks = SqliteCallbackStore(writer, reader, write_lock)
@@ -145,10 +150,22 @@ class SqliteStore:
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
-        _create_private(Path(path))
-        writer = await _connect(path)
-        await writer.executescript(SCHEMA)
-        reader = await _connect(path)
+        """Raises StoreUnavailable, saying why, when the file cannot be created or opened."""
+        writer = reader = None
+        try:
+            _create_private(Path(path))
+            writer = await _connect(path)
+            await writer.executescript(SCHEMA)
+            reader = await _connect(path)
+        except (OSError, sqlite3.Error) as error:
+            for connection in (reader, writer):
+                if connection is not None:
+                    with contextlib.suppress(sqlite3.Error, ValueError):
+                        await connection.close()
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise StoreUnavailable(
+                f"cannot open the SQLite store {path}: {reason} (is its directory there and writable by this user?)"
+            ) from error
         return cls(writer, reader)
 
     async def ping(self) -> None:
@@ -370,6 +387,22 @@ class _SqliteTable:
 
     async def _fetchall(self, sql: str, parameters: tuple) -> list:
         return await read_all(self._reader, sql, parameters)
+
+
+class SqliteMetaStore(_SqliteTable):
+    async def get(self, name: str) -> str | None:
+        row = await self._fetchone("SELECT value FROM meta WHERE name = ?", (name,))
+        return None if row is None else row[0]
+
+    async def put(self, name: str, value: str) -> None:
+        await self._write("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+    async def put_if_absent(self, name: str, value: str) -> str:
+        async with self._transaction() as db:
+            await db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)", (name, value))
+            async with db.execute("SELECT value FROM meta WHERE name = ?", (name,)) as cursor:
+                (stored,) = await cursor.fetchone()
+        return stored
 
 
 class SqliteAgreementStore(_SqliteTable):

@@ -94,20 +94,19 @@ async def test_serve_runs_the_hub_and_tells_where_it_is(tmp_path, platforms):
         assert f"http://127.0.0.1:{port}/ocpi/versions" in banner
         assert "ocpi-hub invite" in banner
         cpo = await platforms([Role("NL", "CPA", "CPO")])
+        # The command the banner suggests, run from elsewhere: the store's key and the hub's URL come with the store.
+        suggested = banner.split("onboard a platform:")[1].split("\n")[0].split()
+        assert suggested[1:4] == ["invite", "--store", store], banner
         code, out, err = await run_cli(
-            "invite", "--store", store, "--port", str(port), "--party", "NL:CPA:CPO", "--json"
+            "invite", "--store", store, "--party", "NL:CPA:CPO", "--json", secret_key=None, cwd=Path("/")
         )
         assert code == 0, err
         invitation = orjson.loads(out)
-        for _ in range(100):
-            try:
-                answer = await cpo.register(invitation["versions_url"], invitation["token_a"])
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
+        assert invitation["versions_url"] == f"http://127.0.0.1:{port}/ocpi/versions"
+        answer = await cpo.register(invitation["versions_url"], invitation["token_a"])
         assert answer.status_code == 1000
-        assert (tmp_path / "data" / "hub-secret.key").exists(), "a laptop run creates its own secret key"
-        assert oct((tmp_path / "data" / "hub-secret.key").stat().st_mode & 0o777) == "0o600"
+        assert (tmp_path / "hub-secret.key").exists(), "a laptop run creates its own secret key, beside the store"
+        assert oct((tmp_path / "hub-secret.key").stat().st_mode & 0o777) == "0o600"
     finally:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.wait(), 30)
@@ -159,24 +158,18 @@ async def test_operator_unregisters_a_platform_from_the_cli(hub, platforms):
 
 
 async def test_serve_never_shows_the_store_password(tmp_path):
-    process = await asyncio.create_subprocess_exec(
-        OCPI_HUB,
+    code, out, err = await run_cli(
         "serve",
         "--store",
         "mongodb://hubuser:S3cretPw@127.0.0.1:9/ocpi",
         "--port",
         str(free_port()),
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY},
         cwd=tmp_path,
+        environ={"OCPI_HUB_ADMIN_TOKEN": "an-admin-token-for-this-test"},
     )
-    try:
-        banner = await read_banner(process)
-        assert "S3cretPw" not in banner and "hubuser" not in banner
-        assert "mongodb://***@127.0.0.1:9/ocpi" in banner
-    finally:
-        process.kill()
-        await process.wait()
+    assert code != 0
+    assert "S3cretPw" not in err + out and "hubuser" not in err + out
+    assert "mongodb://***@127.0.0.1:9/ocpi" in err
 
 
 async def test_serve_with_two_workers_shares_one_port_and_one_store(tmp_path, platforms):
@@ -218,3 +211,34 @@ async def test_serve_with_two_workers_shares_one_port_and_one_store(tmp_path, pl
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 30) == 0, "every worker shut down cleanly"
+
+
+async def test_commands_on_a_hubs_store_print_that_hubs_url(tmp_path):
+    """`invite` (and `connect`) on the store of a hub served with --public-url print and send that URL, without the
+    operator repeating it; naming host, port or public URL on the command still wins."""
+    store = f"sqlite:///{tmp_path}/hub.db"
+    port = free_port()
+    environment = {**os.environ, "OCPI_HUB_SECRET_KEY": TEST_SECRET_KEY, "OCPI_HUB_ADMIN_TOKEN": "x" * 20}
+    process = await asyncio.create_subprocess_exec(
+        OCPI_HUB,
+        "serve",
+        "--store",
+        store,
+        "--port",
+        str(port),
+        "--public-url",
+        "https://hub.example.com/",
+        stderr=asyncio.subprocess.PIPE,
+        env=environment,
+    )
+    try:
+        banner = await read_banner(process)
+        assert "versions endpoint:   https://hub.example.com/ocpi/versions" in banner
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+    code, out, err = await run_cli("invite", "--store", store, "--party", "NL:CPA:CPO", cwd=Path("/"))
+    assert code == 0, err
+    assert "versions URL: https://hub.example.com/ocpi/versions" in out
+    code, out, err = await run_cli("invite", "--store", store, "--port", "9999", "--party", "NL:CPB:CPO", "--json")
+    assert orjson.loads(out)["versions_url"] == "http://127.0.0.1:9999/ocpi/versions"

@@ -8,11 +8,10 @@ import hmac
 import os
 import secrets
 import time
-from pathlib import Path
 
 from aiohttp import web
 
-from hub.config import ConfigError
+from hub.config import ConfigError, Settings
 
 SESSION_COOKIE = "ocpi_hub_admin"
 SESSION_SECONDS = 12 * 3600
@@ -21,28 +20,31 @@ SESSION_SECONDS = 12 * 3600
 MIN_TOKEN_LENGTH = 16
 
 
-def load_admin_token(token: str, token_file: str) -> str:
-    """The configured admin token, else the one in `token_file`, created (mode 600) on first use. The file appears
-    whole or not at all (written aside, then linked into place), so no process ever reads it half-written."""
+def load_admin_token(settings: Settings) -> str:
+    """The configured admin token, else the one in its file (beside an SQLite store unless admin_token_file says
+    otherwise), created (mode 600) on first use. The file appears whole or not at all (written aside, then linked
+    into place), so no process ever reads it half-written."""
+    token = settings.admin_token
     if not token:
-        path = Path(token_file)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            aside = path.with_name(f".{path.name}.{os.getpid()}")
-            descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(24) + "\n")
-            try:
-                os.link(aside, path)
-            except FileExistsError:
-                pass  # another process made it first: use theirs
-            finally:
-                aside.unlink()
-        token = path.read_text().strip()
+        path = settings.admin_token_path
+        try:
+            if not path.exists():
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                aside = path.with_name(f".{path.name}.{os.getpid()}")
+                descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(descriptor, "w") as handle:
+                    handle.write(secrets.token_urlsafe(24) + "\n")
+                try:
+                    os.link(aside, path)
+                except FileExistsError:
+                    pass  # another process made it first: use theirs
+                finally:
+                    aside.unlink()
+            token = path.read_text().strip()
+        except OSError as error:
+            raise ConfigError(f"cannot read or create the admin token file {path}: {error.strerror}") from error
     if len(token) < MIN_TOKEN_LENGTH:
-        raise ConfigError(
-            f"the admin token must be at least {MIN_TOKEN_LENGTH} characters (admin_token or {token_file})"
-        )
+        raise ConfigError(f"the admin token must be at least {MIN_TOKEN_LENGTH} characters (admin_token or its file)")
     return token
 
 

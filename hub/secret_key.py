@@ -1,0 +1,97 @@
+"""The secret key that encrypts partner tokens at rest, and the check that it is the one the store was set up with.
+
+A key that cannot decrypt the store's tokens would let the hub start and then fail every call to a platform. So the
+store keeps a check value (a known text, encrypted with its key) and the hub refuses to start with another key. A
+key file is only ever created for a store that has no encrypted tokens yet."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from hub.config import ConfigError, Settings
+from hub.tokens import TokenCipher
+from storage.models import Platform
+from storage.ports import Store
+
+KEY_CHECK = "secret_key_check"
+_CHECK_TEXT = "ocpi-hub secret key check"
+
+
+async def open_cipher(settings: Settings, store: Store, platforms: Iterable[Platform]) -> TokenCipher:
+    """The cipher for this store's partner tokens. Raises ConfigError (one line: which key, which store, what to
+    do) when the configured key is not the store's, or when the store has a key and the key file is missing."""
+    check = await store.meta.get(KEY_CHECK)
+    sample = next((p.peer_token_encrypted for p in platforms if p.peer_token_encrypted), None)
+    key, source = _configured_key(settings)
+    if key is None:
+        path = settings.secret_key_path
+        if check is not None or sample is not None:
+            raise ConfigError(
+                f"the store {_store(settings)} holds partner tokens encrypted with a secret key, and {path} does "
+                "not exist: set secret_key (OCPI_HUB_SECRET_KEY) or secret_key_file to that key"
+            )
+        key, source = _create_key_file(path), str(path)
+    cipher = _cipher(key, source)
+    if not _decrypts(cipher, check if check is not None else sample):
+        raise ConfigError(
+            f"the secret key from {source} is not the one the store {_store(settings)} was set up with (it cannot "
+            "decrypt the partner tokens): use that store's key (secret_key, OCPI_HUB_SECRET_KEY or secret_key_file)"
+        )
+    if check is None:
+        stored = await store.meta.put_if_absent(KEY_CHECK, cipher.encrypt(_CHECK_TEXT))
+        if not _decrypts(cipher, stored):  # another process set the store up with another key at the same moment
+            raise ConfigError(f"another hub process set up the store {_store(settings)} with another secret key")
+    return cipher
+
+
+def _configured_key(settings: Settings) -> tuple[str | None, str]:
+    if settings.secret_key:
+        return settings.secret_key, "the secret_key setting"
+    path = settings.secret_key_path
+    try:
+        return path.read_text().strip(), str(path)
+    except FileNotFoundError:
+        return None, str(path)
+    except OSError as error:
+        raise ConfigError(f"cannot read the secret key file {path}: {error.strerror}") from error
+
+
+def _create_key_file(path: Path) -> str:
+    key = TokenCipher.generate_key()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()  # another process made it first: use theirs
+    except OSError as error:
+        raise ConfigError(f"cannot create the secret key file {path}: {error.strerror}") from error
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _cipher(key: str, source: str) -> TokenCipher:
+    try:
+        return TokenCipher(key)
+    except ValueError as error:
+        raise ConfigError(
+            f"invalid secret key in {source}: expected a Fernet key (32 bytes, urlsafe Base64)"
+        ) from error
+
+
+def _decrypts(cipher: TokenCipher, ciphertext: str | None) -> bool:
+    if ciphertext is None:
+        return True
+    try:
+        cipher.decrypt(ciphertext)
+    except ValueError:
+        return False
+    return True
+
+
+def _store(settings: Settings) -> str:
+    from storage.urls import redacted_store_url
+
+    return redacted_store_url(settings.store)
