@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import TYPE_CHECKING
 
 import orjson
 import structlog
@@ -19,6 +18,7 @@ from hub.envelope import JSON_CONTENT_TYPE, SUCCESS, envelope_bytes
 from hub.fan_out import Delivery
 from hub.forwarder import routing_headers
 from hub.pagination import page_headers, read_page
+from hub.trail import Trail
 from routing.decide import token_object_id
 from routing.decision import Broadcast, GetAll
 from routing.model import PartyEntry, Status
@@ -26,16 +26,13 @@ from routing.object_merge import merge_push, sort_key
 from routing.request import RoutingRequest
 from storage.models import StoredObject
 
-if TYPE_CHECKING:
-    from hub.functional import _Trail
-
 log = structlog.get_logger("hub.broadcast")
 
 GET_ALL_PAGE_SIZE = 1000
 
 
 async def carry_out_broadcast(
-    context: HubContext, request: web.Request, routed: RoutingRequest, decision: Broadcast, body: bytes, trail: _Trail
+    context: HubContext, request: web.Request, routed: RoutingRequest, decision: Broadcast, body: bytes, trail: Trail
 ) -> web.Response:
     if len(routed.segments) < 3:
         return trail.refuse(
@@ -60,7 +57,16 @@ async def carry_out_broadcast(
     context.fan_out.submit(
         [
             Delivery(
-                party, url + query, request.method, body, routed.module, routed.interface, object_key, correlation_id
+                party,
+                url + query,
+                request.method,
+                body,
+                routed.module,
+                routed.interface,
+                object_key,
+                correlation_id,
+                trail.request_id,
+                request.path,
             )
             for party, url in decision.recipients
         ]
@@ -146,7 +152,7 @@ async def _merge_and_store(
     )
 
 
-async def get_all(context: HubContext, request: web.Request, decision: GetAll, trail: _Trail) -> web.Response:
+async def get_all(context: HubContext, request: web.Request, decision: GetAll, trail: Trail) -> web.Response:
     page = read_page(request, GET_ALL_PAGE_SIZE)
     objects, total = await context.store.objects.page(
         decision.module,

@@ -311,7 +311,7 @@ def platforms(as_json: bool, **options: Any) -> None:
 
 @main.command()
 @store_options
-@click.option("--request-id", help="An X-Request-ID, as the sender sent it.")
+@click.option("--request-id", help="An X-Request-ID, as the sender sent it or as the receiver got it.")
 @click.option("--correlation-id", help="An X-Correlation-ID: every leg of one exchange.")
 @click.option("--party", help="CC:PID, as sender or receiver.")
 @click.option("--since", help="From this time on (RFC 3339, UTC), e.g. 2026-11-25T10:00:00Z.")
@@ -359,8 +359,10 @@ def messages(
         click.echo(
             f"{when}  {record.method:<6} {record.module:<16} {record.from_party or '-':>7} -> "
             f"{record.to_party or '-':<7} {record.outcome:<11} HTTP {record.http_status} "
-            f"{record.status_code or '-'}  {record.latency_ms:.1f} ms  req {record.request_id}  "
-            f"corr {record.correlation_id}"
+            f"{record.status_code or '-'}  {record.latency_ms:.1f} ms  req {record.request_id}"
+            + (f" (receiver got {record.downstream_request_id})" if record.downstream_request_id else "")
+            + f"  corr {record.correlation_id}"
+            + (f"  {record.status_message!r}" if record.status_message else "")
         )
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from hub.config import Settings
 from hub.directory import Directory
+from hub.forwarder import ReceiverSlots
 from hub.ocpi_client import OcpiClient
 from hub.tokens import TokenCipher
 from storage.errors import ConcurrentUpdate, NotFound
@@ -45,6 +46,7 @@ class HubContext:
     metrics: HubMetrics
     hints: HintBook
     mappings: GroupCommitter  # stand-in URL mappings, written together when requests come together
+    slots: ReceiverSlots  # connections per receiver for directed requests and stand-in callbacks
     _peer_tokens: dict[str, str] = dataclasses.field(default_factory=dict)
 
     async def drain(self, seconds: float = 10.0) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import structlog
 
-from hub.forwarder import ForwardFailed, envelope_status, routing_headers, send
+from hub.forwarder import ForwardFailed, ReceiverSlots, read_envelope, routing_headers, send
 from routing.model import PartyEntry, Status
 from storage.models import MessageRecord
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = structlog.get_logger("hub.fan_out")
 
 MAX_IN_FLIGHT = 64
+CONNECTIONS_PER_RECEIVER = 16
 MAX_QUEUED = 500_000  # deliveries waiting; past this a broadcast's legs are dropped (and logged)
 
 
@@ -36,6 +37,8 @@ class Delivery:
     interface: str
     object_key: str  # the owner and object the push is about: deliveries for one object stay in order
     correlation_id: str
+    request_id: str  # the broadcaster's X-Request-ID: finds every leg of its broadcast in the message log
+    hub_path: str  # the path the broadcaster called on the hub
 
 
 class FanOut:
@@ -45,6 +48,7 @@ class FanOut:
         self._queues: dict[tuple[str, str], collections.deque[Delivery]] = {}
         self._workers: dict[tuple[str, str], asyncio.Task] = {}
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._slots = ReceiverSlots(CONNECTIONS_PER_RECEIVER)
         self.queued = 0
         self.dropped = 0
 
@@ -86,9 +90,9 @@ class FanOut:
         platform = context.directory.get(receiver.platform_id)
         token = context.peer_token(platform) if platform else None
         started = time.time()
-        outcome, status, http_status = "broadcast-leg", None, None
+        outcome, status, http_status, message, leg_id = "broadcast-leg", None, None, "", ""
         if token is None:
-            outcome = "unreachable"
+            outcome, message = "unreachable", "the receiver is not connected to the hub"
         else:
             try:
                 relayed = await send(
@@ -101,23 +105,33 @@ class FanOut:
                     headers=routing_headers(receiver.id, context.hub_party),
                     body=delivery.body,
                     timeout_seconds=context.settings.timeout_for(delivery.module),
+                    slots=self._slots,
                 )
-                http_status, status = relayed.status, envelope_status(relayed.body)
+                answered = read_envelope(relayed.body)
+                http_status, status, message, leg_id = (
+                    relayed.status,
+                    answered.status_code,
+                    answered.message,
+                    relayed.request_id,
+                )
                 if not 200 <= relayed.status < 300 or (status is not None and status >= 2000):
                     log.warning(
                         "broadcast receiver refused",
                         receiver=receiver.key,
                         http_status=relayed.status,
                         status_code=status,
+                        status_message=message or None,
                         url=delivery.url,
+                        request_id=leg_id,
                     )
             except ForwardFailed as failure:
                 outcome = "timeout" if failure.status is Status.TIMEOUT else "unreachable"
+                message, leg_id = failure.message, failure.request_id
                 log.warning("broadcast receiver failed", receiver=receiver.key, reason=failure.message)
         context.messages.record(
             MessageRecord(
                 at=started,
-                request_id="",
+                request_id=delivery.request_id,
                 correlation_id=delivery.correlation_id,
                 platform_id=receiver.platform_id,
                 from_party=str(context.hub_party),
@@ -125,11 +139,13 @@ class FanOut:
                 module=delivery.module,
                 interface=delivery.interface,
                 method=delivery.method,
-                path=delivery.url,
+                path=delivery.hub_path,
                 http_status=http_status or 0,
                 status_code=status,
                 downstream_http_status=http_status,
                 downstream_status_code=status,
+                downstream_request_id=leg_id,
+                status_message=message,
                 latency_ms=round((time.time() - started) * 1000, 2),
                 request_bytes=len(delivery.body),
                 outcome=outcome,

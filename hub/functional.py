@@ -18,24 +18,33 @@ from hub import hub_urls
 from hub.broadcasting import carry_out_broadcast, get_all
 from hub.context import HUB_CONTEXT, HubContext
 from hub.directory import Caller
-from hub.edge import authenticate, check_json, request_ids
-from hub.envelope import INVALID_PARAMETERS, JSON_CONTENT_TYPE, OcpiError, envelope_bytes
+from hub.edge import authenticate, check_json
+from hub.envelope import (
+    CLIENT_ERROR,
+    INVALID_PARAMETERS,
+    JSON_CONTENT_TYPE,
+    SERVER_ERROR,
+    OcpiError,
+    envelope_bytes,
+)
 from hub.forwarder import (
     ROUTING_HEADERS,
+    BareAnswer,
     ForwardFailed,
     Relayed,
     answer_headers,
-    envelope_status,
-    not_an_envelope,
+    bare_answer,
+    read_envelope,
     routing_headers,
     send,
 )
 from hub.timeutil import parse_datetime
+from hub.trail import Trail
 from routing.decide import decide, hint_key, lookup_needed, resolve_sender
 from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
 from routing.model import PartyId, Status
 from routing.request import ContentKeys, RoutingRequest, content_keys, unsafe_segment
-from storage.models import MessageRecord, RoutingHint
+from storage.models import RoutingHint
 
 log = structlog.get_logger("hub.routing")
 
@@ -43,26 +52,39 @@ log = structlog.get_logger("hub.routing")
 async def route(request: web.Request) -> web.StreamResponse:
     caller = await authenticate(request)
     context = request.app[HUB_CONTEXT]
-    started = time.perf_counter()
-    module = request.match_info["module"]
-    interface = request.match_info["interface"].upper()
+    trail = Trail(context, request, caller, request.match_info["module"], request.match_info["interface"].upper())
+    try:
+        return await _route(context, request, caller, trail)
+    except OcpiError as error:
+        return trail.refuse(error.status_code, error.message, error.http_status, headers=error.headers)
+    except web.HTTPRequestEntityTooLarge:
+        return trail.refuse(CLIENT_ERROR, "request body too large", 413)
+    except Exception:
+        log.exception("unhandled error", path=request.path, method=request.method, request_id=trail.request_id)
+        return trail.refuse(SERVER_ERROR, "internal hub error; the request was not processed", 500)
+
+
+async def _route(context: HubContext, request: web.Request, caller: Caller, trail: Trail) -> web.StreamResponse:
+    module, interface = trail.module, trail.interface
     if request.method not in ROUTED_METHODS:
         raise OcpiError(2000, f"{request.method} is not an OCPI method", 405, {"Allow": ", ".join(ROUTED_METHODS)})
     path = _raw_suffix(request, module, interface)
     body = await request.read()
+    trail.request_bytes = len(body)
     if body:
         check_json(body)
     to, from_ = _routing_parties(request)
+    trail.to = to
     if to is None:
         keys = content_keys(module, interface, request.method, path, body, request.query.get("type"))
     else:
         keys = ContentKeys()
     routed = RoutingRequest(caller.platform.id, module, interface, request.method, path, to, from_, keys)
+    trail.routed = routed
     directory = context.routing.directory
     sender = resolve_sender(routed, directory)
     facts = await _facts(context, lookup_needed(routed, sender))
     decision = decide(routed, directory, context.routing.agreements, context.hub_party, facts, sender)
-    trail = _Trail(context, request, caller, routed, started, len(body))
     match decision:
         case Forward():
             return await _forward(context, request, routed, decision, body, trail)
@@ -93,106 +115,6 @@ def _raw_suffix(request: web.Request, module: str, interface: str) -> str:
             "characters, UTF-8 only",
         )
     return suffix
-
-
-class _Trail:
-    """Writes the message log record and the log line for one routed request."""
-
-    def __init__(self, context: HubContext, request: web.Request, caller: Caller, routed, started, size) -> None:
-        self.context, self.request, self.caller, self.routed = context, request, caller, routed
-        self.started, self.request_bytes = started, size
-        self.request_id, self.correlation_id = request_ids(request)
-        self.from_party = str(routed.from_) if routed.from_ else ""
-
-    def done(
-        self,
-        *,
-        to_party: str,
-        http_status: int,
-        status_code: int | None,
-        outcome: str,
-        response_bytes: int = 0,
-        relayed: Relayed | None = None,
-        recipients: int = 0,
-        from_party: str | None = None,
-        receiver_platform: str | None = None,
-    ) -> None:
-        latency = (time.perf_counter() - self.started) * 1000
-        record = MessageRecord(
-            at=time.time(),
-            request_id=self.request_id,
-            correlation_id=self.correlation_id,
-            platform_id=self.caller.platform.id,
-            from_party=from_party if from_party is not None else self.from_party,
-            to_party=to_party,
-            module=self.routed.module,
-            interface=self.routed.interface,
-            method=self.request.method,
-            path=self.request.path,
-            http_status=http_status,
-            status_code=status_code,
-            downstream_http_status=relayed.status if relayed else None,
-            downstream_status_code=status_code if relayed else None,
-            latency_ms=round(latency, 2),
-            request_bytes=self.request_bytes,
-            response_bytes=response_bytes,
-            outcome=outcome,
-            recipients=recipients,
-        )
-        self.context.messages.record(record)
-        metrics = self.context.metrics
-        # Label values are parties on the hub only: what a caller writes in a header never becomes a new series.
-        known = outcome != "rejected"
-        metrics.requests.labels(
-            record.module,
-            record.method,
-            record.from_party if known else "",
-            to_party if known else "",
-            str(status_code or ""),
-            outcome,
-        ).inc()
-        if receiver_platform is not None and outcome == "forwarded":
-            metrics.forward_latency.labels(receiver_platform).observe(latency / 1000)
-        if outcome == "timeout":
-            metrics.timeouts.labels(receiver_platform or "", record.module).inc()
-        if outcome == "broadcast":
-            metrics.fan_out.labels(record.module).observe(recipients)
-        log.info(
-            "routed",
-            outcome=outcome,
-            module=record.module,
-            method=record.method,
-            from_party=record.from_party,
-            to_party=to_party,
-            http_status=http_status,
-            status_code=status_code,
-            ms=record.latency_ms,
-            request_id=self.request_id,
-            correlation_id=self.correlation_id,
-        )
-
-    def refuse(
-        self,
-        status: Status,
-        message: str,
-        http_status: int = 200,
-        outcome: str = "rejected",
-        receiver_platform: str | None = None,
-    ) -> web.Response:
-        if status >= 4000:
-            http_status = self.context.settings.hub_error_http_status
-        body = envelope_bytes(int(status), message)
-        self.done(
-            to_party=str(self.routed.to or ""),
-            http_status=http_status,
-            status_code=int(status),
-            outcome=outcome,
-            response_bytes=len(body),
-            receiver_platform=receiver_platform,
-        )
-        response = web.Response(body=body, status=http_status, content_type=JSON_CONTENT_TYPE)
-        response.ocpi_status_code = int(status)  # type: ignore[attr-defined]
-        return response
 
 
 def _routing_parties(request: web.Request) -> tuple[PartyId | None, PartyId | None]:
@@ -233,7 +155,7 @@ async def _facts(context: HubContext, lookup: Lookup | None) -> Facts:
 
 
 async def _forward(
-    context: HubContext, request: web.Request, routed: RoutingRequest, decision: Forward, body: bytes, trail: _Trail
+    context: HubContext, request: web.Request, routed: RoutingRequest, decision: Forward, body: bytes, trail: Trail
 ) -> web.StreamResponse:
     settings = context.settings
     target_platform = context.directory.get(decision.target.platform_id)
@@ -252,7 +174,6 @@ async def _forward(
     url = f"{decision.url}?{query}" if query else decision.url
     is_authorization = routed.module == "tokens" and routed.path.rstrip("/").endswith("/authorize")
     timeout = settings.timeout_for(routed.module, authorization=is_authorization)
-    _, correlation_id = request_ids(request)
     try:
         relayed = await send(
             context.client.session,
@@ -260,10 +181,11 @@ async def _forward(
             url,
             token=token,
             encoding=target_platform.auth_encoding,
-            correlation_id=correlation_id,
+            correlation_id=trail.correlation_id,
             headers=headers,
             body=body,
             timeout_seconds=timeout,
+            slots=context.slots,
         )
     except ForwardFailed as failure:
         outcome = "timeout" if failure.status is Status.TIMEOUT else "unreachable"
@@ -272,13 +194,14 @@ async def _forward(
             f"{decision.target.id}: {failure.message}",
             outcome=outcome,
             receiver_platform=decision.target.platform_id,
+            downstream_request_id=failure.request_id,
         )
-    refusal = not_an_envelope(relayed)
-    if refusal is not None:
-        status, reason = refusal
-        return trail.refuse(status, f"{decision.target.id} {reason}")
+    bare = bare_answer(relayed, routed.module, request.method, routed.segments)
+    if bare is not None:
+        return _relay_bare(trail, decision, relayed, bare)
     response_headers = answer_headers(relayed)
-    status_code = envelope_status(relayed.body)
+    answered = read_envelope(relayed.body)
+    status_code = answered.status_code
     await _stand_in_response_headers(context, routed, decision, relayed, response_headers)
     if 200 <= relayed.status < 300 and status_code is not None and 1000 <= status_code < 2000:
         await _remember(context, routed, decision, document)
@@ -291,8 +214,33 @@ async def _forward(
         relayed=relayed,
         from_party=str(decision.sender.id),
         receiver_platform=decision.target.platform_id,
+        status_message=answered.message,
+        downstream_status_code=status_code,
     )
     return web.Response(status=relayed.status, body=relayed.body, headers=response_headers)
+
+
+def _relay_bare(trail: Trail, decision: Forward, relayed: Relayed, bare: BareAnswer) -> web.Response:
+    """A receiver's answer without an envelope: its 4xx relayed with the OCPI code it stands for, anything else a
+    hub error (see forwarder.bare_answer)."""
+    message = f"{decision.target.id} {bare.message}"
+    if not bare.relayed:
+        return trail.refuse(bare.status, message, downstream_request_id=relayed.request_id)
+    body = envelope_bytes(int(bare.status), message)
+    trail.done(
+        to_party=str(decision.target.id),
+        http_status=bare.http_status,
+        status_code=int(bare.status),
+        outcome="forwarded",
+        response_bytes=len(body),
+        relayed=relayed,
+        from_party=str(decision.sender.id),
+        receiver_platform=decision.target.platform_id,
+        status_message=message,
+    )
+    response = web.Response(body=body, status=bare.http_status, content_type=JSON_CONTENT_TYPE)
+    response.ocpi_status_code = int(bare.status)  # type: ignore[attr-defined]
+    return response
 
 
 def _document(body: bytes) -> dict[str, Any] | None:

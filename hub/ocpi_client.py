@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import uuid
 from typing import Any
 
@@ -40,7 +41,8 @@ class Reply:
 class OcpiClient:
     def __init__(self, session: aiohttp.ClientSession, timeout_seconds: float) -> None:
         self._session = session
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        # ceil_threshold: aiohttp rounds limits above 5 s up to the next whole second unless told otherwise.
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, ceil_threshold=math.inf)
 
     @property
     def session(self) -> aiohttp.ClientSession:

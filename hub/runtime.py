@@ -13,6 +13,7 @@ from hub.config import Settings
 from hub.context import HubContext
 from hub.directory import Directory
 from hub.fan_out import FanOut
+from hub.forwarder import ReceiverSlots
 from hub.group_commit import GroupCommitter
 from hub.hints import HintBook
 from hub.liveness import LivenessMonitor
@@ -40,8 +41,10 @@ async def hub_context(settings: Settings, serving: bool = False) -> AsyncIterato
         directory = Directory(store)
         await directory.load()
         cipher = await open_cipher(settings, store, directory.platforms())
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=64, ttl_dns_cache=300)
-        broadcast_connector = aiohttp.TCPConnector(limit=0, limit_per_host=16, ttl_dns_cache=300)
+        # Connections per receiver are counted by ReceiverSlots (which tells waiting for one apart from a receiver
+        # that does not answer), not by the pools.
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300)
+        broadcast_connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300)
         async with (
             aiohttp.ClientSession(connector=connector, skip_auto_headers=("User-Agent",)) as session,
             aiohttp.ClientSession(connector=broadcast_connector, skip_auto_headers=("User-Agent",)) as broadcasts,
@@ -63,6 +66,7 @@ async def hub_context(settings: Settings, serving: bool = False) -> AsyncIterato
                 metrics=HubMetrics(),
                 hints=HintBook(store),
                 mappings=GroupCommitter(store.callbacks.put_many),
+                slots=ReceiverSlots(settings.max_connections_per_receiver),
             )
             context.fan_out.bind(context)
             context.metrics.bind(context)

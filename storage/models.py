@@ -191,6 +191,8 @@ class MessageRecord(msgspec.Struct, kw_only=True):
     status_code: int | None  # the OCPI status in that answer, when known
     downstream_http_status: int | None = None  # what the receiver answered the hub, when forwarded
     downstream_status_code: int | None = None
+    downstream_request_id: str = ""  # the X-Request-ID the hub sent the receiver (what the receiver logged)
+    status_message: str = ""  # the status_message of the answer: the hub's reason for a refusal, or the receiver's
     latency_ms: float = 0.0
     request_bytes: int = 0
     response_bytes: int = 0

@@ -471,6 +471,7 @@ class MongoMessageLog:
     async def ensure_indexes(self) -> None:
         await self._messages.create_index([("at", ASCENDING)], name="at")
         await self._messages.create_index([("request_id", ASCENDING)], name="request_id")
+        await self._messages.create_index([("downstream_request_id", ASCENDING)], name="downstream_request_id")
         await self._messages.create_index([("correlation_id", ASCENDING)], name="correlation_id")
         await self._messages.create_index([("from_party", ASCENDING), ("at", ASCENDING)], name="from_party_at")
         await self._messages.create_index([("to_party", ASCENDING), ("at", ASCENDING)], name="to_party_at")
@@ -503,12 +504,17 @@ class MongoMessageLog:
             query["platform_id"] = platform_id
         if failed is not None:
             query["failed"] = failed
+        either: list[list[dict[str, Any]]] = []
         if request_id is not None:
-            query["request_id"] = request_id
+            either.append([{"request_id": request_id}, {"downstream_request_id": request_id}])
         if correlation_id is not None:
             query["correlation_id"] = correlation_id
         if party is not None:
-            query["$or"] = [{"from_party": party}, {"to_party": party}]
+            either.append([{"from_party": party}, {"to_party": party}])
+        if len(either) == 1:
+            query["$or"] = either[0]
+        elif either:
+            query["$and"] = [{"$or": alternatives} for alternatives in either]
         if since is not None or until is not None:
             query["at"] = {}
             if since is not None:

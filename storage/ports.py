@@ -128,7 +128,8 @@ class MessageLog(Protocol):
         until: float | None = None,
         limit: int = 100,
     ) -> list[MessageRecord]:
-        """Newest first. `request_id` matches the record's request id; `party` (`CC:PID`) matches from or to;
+        """Newest first. `request_id` matches the record's request id (as the sender sent it) or its downstream
+        request id (as the receiver got it); `party` (`CC:PID`) matches from or to;
         `platform_id` the sending platform; `failed` selects by `message_failed`."""
 
     async def purge_older_than(self, moment: float) -> int: ...

@@ -115,7 +115,8 @@ CREATE TABLE IF NOT EXISTS messages (
     module TEXT NOT NULL,
     platform_id TEXT NOT NULL,
     failed INTEGER NOT NULL,
-    document BLOB NOT NULL
+    document BLOB NOT NULL,
+    downstream_request_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS messages_at ON messages (at);
 CREATE INDEX IF NOT EXISTS messages_request_id ON messages (request_id);
@@ -156,6 +157,7 @@ class SqliteStore:
             _create_private(Path(path))
             writer = await _connect(path)
             await writer.executescript(SCHEMA)
+            await _migrate(writer)
             reader = await _connect(path)
         except (OSError, sqlite3.Error) as error:
             for connection in (reader, writer):
@@ -174,6 +176,17 @@ class SqliteStore:
     async def close(self) -> None:
         await self._reader.close()
         await self._writer.close()
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    """Columns added since a store was created (CREATE TABLE IF NOT EXISTS leaves an older table as it was)."""
+    columns = {row[1] for row in await db.execute_fetchall("PRAGMA table_info(messages)", ())}
+    if "downstream_request_id" not in columns:
+        await db.execute("ALTER TABLE messages ADD COLUMN downstream_request_id TEXT NOT NULL DEFAULT ''")
+    await db.execute(
+        "CREATE INDEX IF NOT EXISTS messages_downstream_request_id ON messages (downstream_request_id) "
+        "WHERE downstream_request_id != ''"
+    )
 
 
 def _create_private(path: Path) -> None:
@@ -625,7 +638,7 @@ class SqliteMessageLog(_SqliteTable):
         async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO messages (at, request_id, correlation_id, from_party, to_party, module, platform_id,"
-                " failed, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " failed, document, downstream_request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.at,
@@ -637,6 +650,7 @@ class SqliteMessageLog(_SqliteTable):
                         r.platform_id,
                         int(message_failed(r)),
                         msgspec.json.encode(r),
+                        r.downstream_request_id,
                     )
                     for r in records
                 ],
@@ -667,8 +681,8 @@ class SqliteMessageLog(_SqliteTable):
             conditions.append("failed = ?")
             parameters.append(int(failed))
         if request_id is not None:
-            conditions.append("request_id = ?")
-            parameters.append(request_id)
+            conditions.append("(request_id = ? OR downstream_request_id = ?)")
+            parameters += [request_id, request_id]
         if correlation_id is not None:
             conditions.append("correlation_id = ?")
             parameters.append(correlation_id)

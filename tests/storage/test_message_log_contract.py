@@ -212,3 +212,38 @@ async def test_a_write_cancelled_midway_is_all_or_nothing(any_store):
         await any_store.messages.purge_older_than(1e12)
     await any_store.messages.append(batch[:3])
     assert len(await any_store.messages.query()) == 3, "the store still works"
+
+
+async def test_a_request_id_finds_the_record_by_the_id_the_receiver_got(any_store):
+    await any_store.messages.append(
+        [
+            make_record(1.0, "sent-1", downstream_request_id="leg-1", status_message="the receiver said no"),
+            make_record(2.0, "sent-1", downstream_request_id="leg-2", from_party="NL:AAA"),
+            make_record(3.0, "sent-2", downstream_request_id=""),
+        ]
+    )
+    (found,) = await any_store.messages.query(request_id="leg-1")
+    assert (found.request_id, found.status_message) == ("sent-1", "the receiver said no")
+    assert [r.at for r in await any_store.messages.query(request_id="sent-1")] == [2.0, 1.0]
+    assert [r.at for r in await any_store.messages.query(request_id="sent-1", party="NL:AAA")] == [2.0]
+
+
+async def test_an_older_sqlite_message_log_gains_the_new_column(tmp_path):
+    import aiosqlite
+
+    from storage.sqlite import SqliteStore
+
+    path = tmp_path / "old.db"
+    async with aiosqlite.connect(path) as db:
+        await db.execute(
+            "CREATE TABLE messages (id INTEGER PRIMARY KEY, at REAL NOT NULL, request_id TEXT NOT NULL, "
+            "correlation_id TEXT NOT NULL, from_party TEXT NOT NULL, to_party TEXT NOT NULL, module TEXT NOT NULL, "
+            "platform_id TEXT NOT NULL, failed INTEGER NOT NULL, document BLOB NOT NULL)"
+        )
+        await db.commit()
+    store = await SqliteStore.open(str(path))
+    try:
+        await store.messages.append([make_record(1.0, "a", downstream_request_id="b")])
+        assert [r.request_id for r in await store.messages.query(request_id="b")] == ["a"]
+    finally:
+        await store.close()
