@@ -1,5 +1,6 @@
 """Broadcast push and GET All via the hub. The hub answers the broadcaster itself, keeps the latest copy of each
-broadcast object (applying PATCHes at Location, EVSE or Connector level), and fans the push out to every receiver
+broadcast object (applying PATCHes at Location, EVSE or Connector level; a tariff's DELETE removes it), and fans the
+push out to every receiver
 the routing core chose, with FROM = hub and the owner's ids left in the URL. Receivers' errors are logged and
 recorded, never sent back to the broadcaster."""
 
@@ -86,6 +87,12 @@ async def _keep_copy(
 ) -> str | None:
     """Update the hub's copy of the broadcast object. Returns why the push is refused, or None. A push the hub
     cannot apply to its copy (a PATCH of an object it never saw, a malformed one) is still fanned out."""
+    if routed.method == "DELETE":
+        object_id = routed.segments[2]
+        deleted = await context.store.objects.delete(routed.module, sender.country_code, sender.party_id, object_id)
+        if not deleted:
+            log.info("broadcast DELETE of an object the hub has no copy of", module=routed.module, path=routed.path)
+        return None
     if routed.method not in ("PUT", "PATCH") or not body:
         return None
     document = orjson.loads(body)

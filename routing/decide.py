@@ -1,7 +1,8 @@
 """The routing decision: pure, no I/O. Follows OCPI 2.2.1 Message Routing (transport_and_format.asciidoc).
 
 - TO names a party: directed request, forwarded with TO/FROM unchanged.
-- TO is the hub: a push of locations, tariffs or tokens is a broadcast; a GET of a list is GET All via the hub.
+- TO is the hub: a push of locations, tariffs or tokens is a broadcast (so is a tariff's DELETE); a GET of a list is
+  GET All via the hub.
 - No TO: open routing, by what the request says (checklist §3.6); pushes of locations, tariffs and tokens are
   broadcasts, list GETs of them are GET All via the hub.
 Nothing passes between two parties without an active agreement covering the module, unless the policy is open."""
@@ -23,6 +24,9 @@ from routing.model import (
 from routing.request import RoutingRequest
 
 LOCATION_COMMANDS = ("START_SESSION", "RESERVE_NOW", "UNLOCK_CONNECTOR")
+# Broadcast objects the owner may delete (OCPI 2.2.1 has a Receiver DELETE for tariffs only; locations and tokens
+# are never deleted, they are marked removed or invalid): the DELETE goes to everyone who got the object.
+DELETABLE_BROADCASTS = ("tariffs",)
 
 
 def target_is_cpo(module: str, interface: str) -> bool:
@@ -143,8 +147,12 @@ def _to_hub(request: RoutingRequest, sender: PartyEntry, directory, agreements) 
             "with OCPI-to = the hub, GET is GET All (the list of locations, tariffs or tokens); address one object's "
             "owner with its own OCPI-to",
         )
-    if request.method == "DELETE":
-        return Reject(Status.BROADCAST_REFUSED, "DELETE is never broadcast; address the receiving party")
+    if request.method == "DELETE" and request.module not in DELETABLE_BROADCASTS:
+        return Reject(
+            Status.BROADCAST_REFUSED,
+            f"DELETE is broadcast only for {', '.join(DELETABLE_BROADCASTS)} ({request.module} objects are never "
+            "deleted in OCPI); address the receiving party",
+        )
     return _broadcast(request, sender, directory, agreements)
 
 
@@ -216,6 +224,8 @@ def _directed(
 def _open(request: RoutingRequest, sender: PartyEntry, directory, agreements, facts: Facts) -> Decision:
     module = request.module
     if module in BROADCAST_MODULES and request.is_push and request.interface != SENDER:
+        return _broadcast(request, sender, directory, agreements)
+    if module in DELETABLE_BROADCASTS and request.method == "DELETE" and request.interface != SENDER:
         return _broadcast(request, sender, directory, agreements)
     if request.method == "GET" and request.interface == SENDER and not request.segments:
         if module in BROADCAST_MODULES:

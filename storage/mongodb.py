@@ -400,6 +400,10 @@ class MongoObjectStore:
         document = await self._objects.find_one({"_id": _object_id(module, country_code, party_id, object_id)})
         return None if document is None else _object_from_document(document)
 
+    async def delete(self, module: str, country_code: str, party_id: str, object_id: str) -> bool:
+        result = await self._objects.delete_one({"_id": _object_id(module, country_code, party_id, object_id)})
+        return result.deleted_count > 0
+
     async def page(
         self,
         module: str,

@@ -95,6 +95,9 @@ class ObjectStore(Protocol):
 
     async def get(self, module: str, country_code: str, party_id: str, object_id: str) -> StoredObject | None: ...
 
+    async def delete(self, module: str, country_code: str, party_id: str, object_id: str) -> bool:
+        """True if it existed."""
+
     async def page(
         self,
         module: str,

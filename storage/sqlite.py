@@ -572,6 +572,13 @@ class SqliteObjectStore(_SqliteTable):
         )
         return None if row is None else _object_from_row(row)
 
+    async def delete(self, module: str, country_code: str, party_id: str, object_id: str) -> bool:
+        deleted = await self._write(
+            "DELETE FROM objects WHERE module = ? AND country_code = ? AND party_id = ? AND object_id = ?",
+            (module, country_code, party_id, object_id),
+        )
+        return deleted > 0
+
     async def page(
         self,
         module: str,

@@ -256,3 +256,28 @@ async def test_a_put_and_the_patch_after_it_arrive_in_order(network):
     await network.hub.context.drain()
     to_ema = [r.method for r in network.emsp.received if r.headers["OCPI-to-party-id"] == "EMA"]
     assert to_ema == ["PUT", "PATCH"]
+
+
+async def test_a_deleted_tariff_is_deleted_everywhere_it_went(network):
+    tariff = {"country_code": "NL", "party_id": "CPA", "id": "T1", "currency": "EUR", "elements": []}
+    tariffs = network.url("receiver", "tariffs", "/NL/CPA/T1")
+    put = await network.send(
+        network.cpo, "PUT", tariffs, {**tariff, "last_updated": "2026-11-25T08:00:00Z"}, to="NL:HUB"
+    )
+    assert put.status_code == 1000
+    await network.hub.context.drain()
+    listed = await network.send(network.emsp, "GET", network.url("sender", "tariffs"), to="NL:HUB", frm="DE:EMA")
+    assert [t["id"] for t in listed.data] == ["T1"]
+
+    deleted = await network.send(network.cpo, "DELETE", tariffs, to="NL:HUB", frm="NL:CPA")
+    assert (deleted.status, deleted.status_code) == (200, 1000)
+    await network.hub.context.drain()
+    legs = [r for p in (network.emsp, network.duo) for r in p.received if r.method == "DELETE"]
+    assert sorted(leg.path for leg in legs) == ["/ocpi/2.2.1/receiver/tariffs/NL/CPA/T1"] * 2, "EMA's and DUO's"
+    assert all(leg.headers["OCPI-from-party-id"] == "HUB" for leg in legs)
+    listed = await network.send(network.emsp, "GET", network.url("sender", "tariffs"), to="NL:HUB", frm="DE:EMA")
+    assert listed.data == [], "GET All no longer serves it"
+    refused = await network.send(
+        network.cpo, "DELETE", network.url("receiver", "locations", "/NL/CPA/L1"), to="NL:HUB", frm="NL:CPA"
+    )
+    assert refused.status_code == 2902, "locations have no DELETE in OCPI"

@@ -209,9 +209,25 @@ BROADCAST = [
         "reject 2902",
     ),
     (
-        "DELETE is never broadcast",
+        "DELETE of a charging profile is never broadcast",
         request("emsp1", "chargingprofiles", "RECEIVER", "DELETE", "/S1", "NL:HUB", "DE:EMA"),
         "reject 2902",
+    ),
+    (
+        "DELETE of a location is never broadcast (OCPI has none)",
+        request("cpo1", "locations", "RECEIVER", "DELETE", "/NL/CPA/L1", "NL:HUB", "NL:CPA"),
+        "reject 2902",
+    ),
+    (
+        "a tariff's DELETE goes to everyone who got its broadcast",
+        request("cpo1", "tariffs", "RECEIVER", "DELETE", "/NL/CPA/T1", "NL:HUB", "NL:CPA"),
+        "broadcast DE:EMA:EMSP https://emsp1/receiver/tariffs/NL/CPA/T1, "
+        "NL:DUO:EMSP https://duo/receiver/tariffs/NL/CPA/T1, BE:NOL:EMSP https://nolocs/receiver/tariffs/NL/CPA/T1",
+    ),
+    (
+        "a directed tariff DELETE stays directed",
+        request("cpo1", "tariffs", "RECEIVER", "DELETE", "/NL/CPA/T1", "DE:EMA", "NL:CPA"),
+        "forward NL:CPA:CPO -> DE:EMA:EMSP https://emsp1/receiver/tariffs/NL/CPA/T1",
     ),
     (
         "GET All via hub: owners the requester has an agreement with",
@@ -236,6 +252,12 @@ BROADCAST = [
 ]
 
 OPEN = [
+    (
+        "tariff DELETE without TO goes to everyone who got the tariff",
+        request("cpo1", "tariffs", "RECEIVER", "DELETE", "/NL/CPA/T1"),
+        "broadcast DE:EMA:EMSP https://emsp1/receiver/tariffs/NL/CPA/T1, "
+        "NL:DUO:EMSP https://duo/receiver/tariffs/NL/CPA/T1, BE:NOL:EMSP https://nolocs/receiver/tariffs/NL/CPA/T1",
+    ),
     (
         "location push without TO is a broadcast",
         request("cpo1", "locations", "RECEIVER", "PATCH", "/NL/CPA/L1/E1", frm="NL:CPA"),

@@ -239,3 +239,14 @@ async def test_objects_survive_reopening(tmp_path):
         assert await reopened.objects.page("locations", [("NL", "TNM")], None, None, 0, 10) == ([stored], 1)
     finally:
         await reopened.close()
+
+
+async def test_delete_removes_one_object_from_gets_pages_and_owners(loaded):
+    assert await loaded.objects.delete("locations", "NL", "TNM", "L1") is True
+    assert await loaded.objects.delete("locations", "NL", "TNM", "L1") is False
+    assert await loaded.objects.get("locations", "NL", "TNM", "L1") is None
+    assert await loaded.objects.get("locations", "NL", "ABC", "L1") is not None, "only that owner's"
+    assert ("NL", "TNM") not in await loaded.objects.owners_of("locations", "L1")
+    page, total = await loaded.objects.page("locations", [("NL", "TNM")], None, None, 0, 100)
+    assert "L1" not in [stored.object_id for stored in page]
+    assert total == len(page)
