@@ -10,7 +10,7 @@ import yaml
 from hub.invitations import OnboardingError, PartyRef, parse_party
 from hub.timeutil import now_ocpi
 from routing.model import FUNCTIONAL_MODULES
-from storage.errors import AgreementExists, ConcurrentUpdate
+from storage.errors import AgreementExists, ConcurrentUpdate, NotFound
 from storage.models import Agreement, AgreementState
 from storage.ports import Store
 
@@ -106,7 +106,8 @@ def export_yaml(agreements: list[Agreement]) -> str:
 
 async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[int, int, int]:
     """Create or update the agreements a YAML export lists; with `replace`, remove the ones it does not list.
-    Everything is checked before anything is written. Returns (created, updated, removed)."""
+    The whole file is checked first, then applied as one change, or not at all. Returns (created, updated,
+    removed)."""
     try:
         document = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
@@ -131,20 +132,30 @@ async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[i
             raise AgreementError(f"agreement #{number}: {pair[0]} and {pair[1]} are listed twice")
         wanted[pair] = (modules, state)
     existing = {(a.party_a, a.party_b): a for a in await store.agreements.list_all()}
-    created = updated = removed = 0
+    timestamp = now_ocpi()
+    creates, saves, deletes = [], [], []
     for pair, (modules, state) in wanted.items():
         current = existing.get(pair)
         if current is None:
-            await add(store, parse_party(pair[0]), parse_party(pair[1]), modules, state)
-            created += 1
-        elif current.modules != modules or current.state is not state:
-            await store.agreements.save(
-                msgspec.structs.replace(current, modules=modules, state=state, updated_at=now_ocpi())
+            creates.append(
+                Agreement(
+                    id=uuid.uuid4().hex[:12],
+                    party_a=pair[0],
+                    party_b=pair[1],
+                    modules=modules,
+                    state=state,
+                    created_at=timestamp,
+                    updated_at=timestamp,
+                )
             )
-            updated += 1
+        elif current.modules != modules or current.state is not state:
+            saves.append(msgspec.structs.replace(current, modules=modules, state=state, updated_at=timestamp))
     if replace:
-        for pair, agreement in existing.items():
-            if pair not in wanted:
-                await store.agreements.delete(agreement.id)
-                removed += 1
-    return created, updated, removed
+        deletes = [agreement for pair, agreement in existing.items() if pair not in wanted]
+    try:
+        await store.agreements.apply(creates, saves, deletes)
+    except (ConcurrentUpdate, AgreementExists, NotFound) as error:
+        raise AgreementError(
+            "the agreements changed while importing; nothing was changed: import the file again", conflict=True
+        ) from error
+    return len(creates), len(saves), len(deletes)

@@ -33,7 +33,9 @@ log = structlog.get_logger("hub.app")
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[ocpi_edge, api_guard, page_guard], client_max_size=settings.max_body_bytes)
-    app[ADMIN_AUTH] = AdminAuth(load_admin_token(settings))
+    app[ADMIN_AUTH] = AdminAuth(
+        load_admin_token(settings), settings.admin_session_idle_minutes * 60, settings.admin_session_hours * 3600
+    )
     aiohttp_jinja2.setup(
         app, loader=jinja2.PackageLoader("hub", "templates"), autoescape=jinja2.select_autoescape(["html"])
     )
@@ -106,6 +108,7 @@ def _purge_expired(hub):
         hints = await hub.store.hints.purge_expired(now)
         # Every process has applied a deletion within seconds (and a full resync repeats it); a day is plenty.
         deletions = await hub.store.platforms.purge_deletions(now - 86400)
+        await hub.store.admin_sessions.purge_expired(now, hub.settings.admin_session_idle_minutes * 60)
         if callbacks or hints or deletions:
             log.info(
                 "expired hub URLs, routing hints and deletion records purged",

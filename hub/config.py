@@ -45,6 +45,9 @@ class Settings:
     # (or, on first start, written to) `admin_token_file`, which defaults to `admin-token` beside an SQLite store.
     admin_token: str = ""
     admin_token_file: str = ""
+    # A dashboard session ends after this long without a page view, and after admin_session_hours in any case.
+    admin_session_idle_minutes: float = 30.0
+    admin_session_hours: float = 12.0
     max_body_bytes: int = 4 * 1024 * 1024
     # After a credentials POST or PUT, the token the platform used stays valid until it first uses the new one, for
     # at most this long (so a platform whose answer was lost in flight is not locked out). 0: it dies at once.
@@ -230,6 +233,8 @@ def _mapping_of_seconds(value: Any, source: str) -> dict[str, float]:
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 POSITIVE = (
     "workers",
+    "admin_session_idle_minutes",
+    "admin_session_hours",
     "max_body_bytes",
     "callback_timeout_seconds",
     "alive_check_after_seconds",

@@ -208,3 +208,13 @@ def message_failed(record: MessageRecord) -> bool:
     if record.http_status >= 400:
         return True
     return record.status_code is not None and not 1000 <= record.status_code < 2000
+
+
+class AdminSession(msgspec.Struct, kw_only=True):
+    """A dashboard sign-in. The cookie holds a random value; the store only its SHA-256 digest."""
+
+    id_hash: str
+    token_fingerprint: str  # of the admin token it was signed in with: a changed token ends every session
+    created_at: float
+    last_seen_at: float
+    expires_at: float  # however active, it ends then

@@ -33,6 +33,7 @@ from pymongo.errors import (
 
 from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed, StoreUnavailable
 from storage.models import (
+    AdminSession,
     Agreement,
     CallbackMapping,
     MessageRecord,
@@ -55,6 +56,7 @@ class MongoStore:
         self._client = client
         self._database = client[database_name]
         self.meta = MongoMetaStore(self._database)
+        self.admin_sessions = MongoAdminSessionStore(self._database)
         self.platforms = MongoPlatformStore(self._database)
         self.agreements = MongoAgreementStore(self._database)
         self.callbacks = MongoCallbackStore(self._database)
@@ -80,6 +82,7 @@ class MongoStore:
             await store.ping()
             for part in (
                 store.meta,
+                store.admin_sessions,
                 store.platforms,
                 store.agreements,
                 store.callbacks,
@@ -141,6 +144,33 @@ class MongoMetaStore:
             document = await self._meta.find_one({"_id": name})
             return document["value"]
         return value
+
+
+class MongoAdminSessionStore:
+    def __init__(self, database) -> None:
+        self._sessions = database["admin_sessions"]
+
+    async def ensure_indexes(self) -> None:
+        await self._sessions.create_index([("expires_at", ASCENDING)], name="expires_at")
+
+    async def create(self, session: AdminSession) -> None:
+        await self._sessions.insert_one({"_id": session.id_hash, **msgspec.to_builtins(session)})
+
+    async def get(self, id_hash: str) -> AdminSession | None:
+        document = await self._sessions.find_one({"_id": id_hash})
+        return None if document is None else _record(document, AdminSession)
+
+    async def touch(self, id_hash: str, at: float) -> None:
+        await self._sessions.update_one({"_id": id_hash}, {"$set": {"last_seen_at": at}})
+
+    async def delete(self, id_hash: str) -> bool:
+        return (await self._sessions.delete_one({"_id": id_hash})).deleted_count > 0
+
+    async def purge_expired(self, now: float, idle_seconds: float) -> int:
+        result = await self._sessions.delete_many(
+            {"$or": [{"expires_at": {"$lte": now}}, {"last_seen_at": {"$lte": now - idle_seconds}}]}
+        )
+        return result.deleted_count
 
 
 class MongoPlatformStore:
@@ -309,6 +339,55 @@ class MongoAgreementStore:
     async def version(self) -> int:
         counter = await self._counters.find_one({"_id": "agreements"})
         return 0 if counter is None else counter["value"]
+
+    async def apply(self, creates: list[Agreement], saves: list[Agreement], deletes: list[Agreement]) -> None:
+        """Without multi-document transactions (a standalone server has none): checked first, then applied one by
+        one, and undone in reverse order if one fails. Hub processes reload when the version moves, which happens
+        once, at the end, so they see the whole change or none of it."""
+        for agreement in [*saves, *deletes]:
+            current = await self._agreements.find_one({"_id": agreement.id}, {"revision": 1})
+            if current is None:
+                raise NotFound(agreement.id)
+            if current["revision"] != agreement.revision:
+                raise ConcurrentUpdate(agreement.id)
+        undo: list[tuple[str, dict[str, Any]]] = []
+        try:
+            for agreement in deletes:
+                previous = await self._agreements.find_one_and_delete(
+                    {"_id": agreement.id, "revision": agreement.revision}
+                )
+                if previous is None:
+                    raise ConcurrentUpdate(agreement.id)
+                undo.append(("insert", previous))
+            for agreement in saves:
+                stored = msgspec.structs.replace(agreement, revision=agreement.revision + 1)
+                try:
+                    previous = await self._agreements.find_one_and_replace(
+                        {"_id": agreement.id, "revision": agreement.revision},
+                        {"_id": stored.id, **msgspec.to_builtins(stored)},
+                    )
+                except DuplicateKeyError:
+                    raise AgreementExists(await self._conflict(stored)) from None
+                if previous is None:
+                    raise ConcurrentUpdate(agreement.id)
+                undo.append(("replace", previous))
+            for agreement in creates:
+                stored = msgspec.structs.replace(agreement, revision=1)
+                try:
+                    await self._agreements.insert_one({"_id": stored.id, **msgspec.to_builtins(stored)})
+                except DuplicateKeyError:
+                    raise AgreementExists(await self._conflict(stored)) from None
+                undo.append(("delete", {"_id": stored.id}))
+        except BaseException:
+            for action, document in reversed(undo):
+                if action == "insert":
+                    await self._agreements.insert_one(document)
+                elif action == "replace":
+                    await self._agreements.replace_one({"_id": document["_id"]}, document)
+                else:
+                    await self._agreements.delete_one({"_id": document["_id"]})
+            raise
+        await self._bump_version()
 
 
 class MongoCallbackStore:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from storage.models import (
+    AdminSession,
     Agreement,
     CallbackMapping,
     MessageRecord,
@@ -66,6 +67,11 @@ class AgreementStore(Protocol):
 
     async def version(self) -> int:
         """A number that changes with every create, save and delete: hub processes poll it to reload."""
+
+    async def apply(self, creates: list[Agreement], saves: list[Agreement], deletes: list[Agreement]) -> None:
+        """Several changes as one, or none: each save and delete only if the agreement's `revision` is unchanged,
+        each create only if its pair is free. Raises ConcurrentUpdate, NotFound or AgreementExists, with nothing
+        changed. Bumps the version once."""
 
 
 class CallbackStore(Protocol):
@@ -150,8 +156,23 @@ class MetaStore(Protocol):
         """Store `value` unless `name` has one; returns the value stored now (the first writer's)."""
 
 
+class AdminSessionStore(Protocol):
+    async def create(self, session: AdminSession) -> None: ...
+
+    async def get(self, id_hash: str) -> AdminSession | None: ...
+
+    async def touch(self, id_hash: str, at: float) -> None:
+        """Record activity (for the idle limit)."""
+
+    async def delete(self, id_hash: str) -> bool: ...
+
+    async def purge_expired(self, now: float, idle_seconds: float) -> int:
+        """Remove sessions past their expiry, or idle for longer than `idle_seconds`."""
+
+
 class Store(Protocol):
     meta: MetaStore
+    admin_sessions: AdminSessionStore
     platforms: PlatformStore
     agreements: AgreementStore
     callbacks: CallbackStore

@@ -24,6 +24,7 @@ import orjson
 
 from storage.errors import AgreementExists, ConcurrentUpdate, NotFound, PartyAlreadyClaimed, StoreUnavailable
 from storage.models import (
+    AdminSession,
     Agreement,
     CallbackMapping,
     MessageRecord,
@@ -57,6 +58,12 @@ CREATE TABLE IF NOT EXISTS platform_tokens (
     platform_id TEXT NOT NULL REFERENCES platforms (id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS platform_tokens_platform ON platform_tokens (platform_id);
+CREATE TABLE IF NOT EXISTS admin_sessions (
+    id_hash TEXT PRIMARY KEY,
+    last_seen_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    document BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -142,6 +149,7 @@ class SqliteStore:
         self._reader = reader
         write_lock = asyncio.Lock()
         self.meta = SqliteMetaStore(writer, reader, write_lock)
+        self.admin_sessions = SqliteAdminSessionStore(writer, reader, write_lock)
         self.platforms = SqlitePlatformStore(writer, reader, write_lock)
         self.agreements = SqliteAgreementStore(writer, reader, write_lock)
         self.callbacks = SqliteCallbackStore(writer, reader, write_lock)
@@ -418,6 +426,31 @@ class SqliteMetaStore(_SqliteTable):
         return stored
 
 
+class SqliteAdminSessionStore(_SqliteTable):
+    async def create(self, session: AdminSession) -> None:
+        await self._write(
+            "INSERT INTO admin_sessions (id_hash, last_seen_at, expires_at, document) VALUES (?, ?, ?, ?)",
+            (session.id_hash, session.last_seen_at, session.expires_at, msgspec.json.encode(session)),
+        )
+
+    async def get(self, id_hash: str) -> AdminSession | None:
+        row = await self._fetchone("SELECT document, last_seen_at FROM admin_sessions WHERE id_hash = ?", (id_hash,))
+        if row is None:
+            return None
+        return msgspec.structs.replace(msgspec.json.decode(row[0], type=AdminSession), last_seen_at=row[1])
+
+    async def touch(self, id_hash: str, at: float) -> None:
+        await self._write("UPDATE admin_sessions SET last_seen_at = ? WHERE id_hash = ?", (at, id_hash))
+
+    async def delete(self, id_hash: str) -> bool:
+        return await self._write("DELETE FROM admin_sessions WHERE id_hash = ?", (id_hash,)) > 0
+
+    async def purge_expired(self, now: float, idle_seconds: float) -> int:
+        return await self._write(
+            "DELETE FROM admin_sessions WHERE expires_at <= ? OR last_seen_at <= ?", (now, now - idle_seconds)
+        )
+
+
 class SqliteAgreementStore(_SqliteTable):
     """One row per agreement: the whole record as JSON plus the pair (unique) and the revision for compare-and-swap.
     Every change bumps the `agreements` row of `counters` in the same transaction."""
@@ -473,6 +506,37 @@ class SqliteAgreementStore(_SqliteTable):
     async def version(self) -> int:
         row = await self._fetchone("SELECT value FROM counters WHERE name = 'agreements'", ())
         return 0 if row is None else row[0]
+
+    async def apply(self, creates: list[Agreement], saves: list[Agreement], deletes: list[Agreement]) -> None:
+        async with self._transaction() as db:
+            for agreement in [*saves, *deletes]:
+                async with db.execute("SELECT revision FROM agreements WHERE id = ?", (agreement.id,)) as cursor:
+                    row = await cursor.fetchone()
+                if row is None:
+                    raise NotFound(agreement.id)
+                if row[0] != agreement.revision:
+                    raise ConcurrentUpdate(agreement.id)
+            for agreement in deletes:
+                await db.execute("DELETE FROM agreements WHERE id = ?", (agreement.id,))
+            for agreement in saves:
+                stored = msgspec.structs.replace(agreement, revision=agreement.revision + 1)
+                try:
+                    await db.execute(
+                        "UPDATE agreements SET party_a = ?, party_b = ?, revision = ?, document = ? WHERE id = ?",
+                        (stored.party_a, stored.party_b, stored.revision, msgspec.json.encode(stored), stored.id),
+                    )
+                except sqlite3.IntegrityError:
+                    raise AgreementExists(await _agreement_conflict(db, stored)) from None
+            for agreement in creates:
+                stored = msgspec.structs.replace(agreement, revision=1)
+                try:
+                    await db.execute(
+                        "INSERT INTO agreements (id, party_a, party_b, revision, document) VALUES (?, ?, ?, ?, ?)",
+                        (stored.id, stored.party_a, stored.party_b, stored.revision, msgspec.json.encode(stored)),
+                    )
+                except sqlite3.IntegrityError:
+                    raise AgreementExists(await _agreement_conflict(db, stored)) from None
+            await _bump_agreements_version(db)
 
 
 async def _agreement_conflict(db: aiosqlite.Connection, agreement: Agreement) -> str:

@@ -281,3 +281,41 @@ async def test_a_deleted_tariff_is_deleted_everywhere_it_went(network):
         network.cpo, "DELETE", network.url("receiver", "locations", "/NL/CPA/L1"), to="NL:HUB", frm="NL:CPA"
     )
     assert refused.status_code == 2902, "locations have no DELETE in OCPI"
+
+
+async def test_an_agreement_import_that_meets_a_conflict_changes_nothing(network, monkeypatch):
+    import aiohttp
+    import msgspec
+
+    from tests.hub_server import ADMIN_TOKEN
+
+    store = network.hub.context.store
+    before = await store.agreements.list_all()
+    listing = store.agreements.list_all
+
+    async def read_while_another_operator_edits():
+        # The import reads the agreements, then someone changes the last one before the import writes.
+        agreements = await listing()
+        await store.agreements.save(msgspec.structs.replace(agreements[-1], modules=["cdrs"]))
+        return agreements
+
+    monkeypatch.setattr(store.agreements, "list_all", read_while_another_operator_edits)
+    document = (
+        "agreements:\n"
+        "- {parties: [FR:NEW:CPO, DE:EMA:EMSP]}\n"  # new: would have been created first
+        f"- {{parties: [{before[-1].party_a}, {before[-1].party_b}], modules: [tariffs]}}\n"
+    )
+    async with (
+        aiohttp.ClientSession() as session,
+        session.put(
+            f"{network.hub.url}/admin/api/agreements.yaml",
+            data=document,
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        ) as response,
+    ):
+        assert response.status == 409
+        assert "nothing was changed" in (await response.json())["error"]["message"]
+    monkeypatch.undo()
+    after = await store.agreements.list_all()
+    assert len(after) == len(before), "the new agreement listed first was not created"
+    assert after[-1].modules == ["cdrs"], "only the other operator's change is there"

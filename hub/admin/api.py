@@ -70,7 +70,8 @@ async def api_guard(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     if request.path not in ("/admin/api/openapi.yaml", "/admin/api/openapi.json"):
         auth = request.app[ADMIN_AUTH]
-        if not (auth.bearer_ok(request) or (request.method == "GET" and auth.session_ok(request))):
+        signed_in = request.method == "GET" and await auth.session_ok(request, request.app[HUB_CONTEXT].store)
+        if not (auth.bearer_ok(request) or signed_in):
             response = error_body(401, "admin credentials required: Authorization: Bearer <admin token>")
             response.headers["WWW-Authenticate"] = 'Bearer realm="ocpi-hub admin"'
             return response
@@ -223,12 +224,10 @@ async def import_agreements(request: web.Request) -> web.Response:
         raise ApiError(400, "the body must be UTF-8 YAML") from error
     try:
         created, updated, removed = await agreement_service.import_yaml(context.store, text, replace)
+    except agreement_service.AgreementError as error:
+        raise ApiError(409 if error.conflict else 422, str(error)) from error
     except OnboardingError as error:
         raise ApiError(422, str(error)) from error
-    except (ConcurrentUpdate, AgreementExists) as error:
-        raise ApiError(
-            409, "agreements changed while importing; the ones listed before the conflict are stored"
-        ) from error
     await context.routing.refresh_agreements()
     return reply({"created": created, "updated": updated, "removed": removed})
 

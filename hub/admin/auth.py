@@ -1,5 +1,9 @@
-"""Admin credentials: a bearer token for the API, a signed session cookie for the pages (signed in with the same
-token), and CSRF tokens for the pages' forms. Never an OCPI token: those are for platforms."""
+"""Admin credentials: a bearer token for the API, a session for the pages (signed in with the same token), and CSRF
+tokens for the pages' forms. Never an OCPI token: those are for platforms.
+
+Sessions live in the store (the cookie holds a random value, the store its digest), so signing out ends a session
+on every hub process at once; a session also ends after `admin_session_idle_minutes` without a page view, after
+`admin_session_hours` in any case, and when the admin token changes."""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ import time
 from aiohttp import web
 
 from hub.config import ConfigError, Settings
+from storage.models import AdminSession
+from storage.ports import Store
 
 SESSION_COOKIE = "ocpi_hub_admin"
-SESSION_SECONDS = 12 * 3600
+MAX_COOKIE_LENGTH = 100
 
 
 MIN_TOKEN_LENGTH = 16
@@ -49,10 +55,14 @@ def load_admin_token(settings: Settings) -> str:
 
 
 class AdminAuth:
-    def __init__(self, admin_token: str) -> None:
+    def __init__(self, admin_token: str, idle_seconds: float, lifetime_seconds: float) -> None:
         self._token = admin_token.encode()
-        # Sessions are signed with a key derived from the admin token: changing the token signs everyone out.
-        self._key = hashlib.sha256(b"ocpi-hub admin session|" + self._token).digest()
+        self._key = hashlib.sha256(b"ocpi-hub admin csrf|" + self._token).digest()
+        self._fingerprint = hashlib.sha256(b"ocpi-hub admin token|" + self._token).hexdigest()
+        self.idle_seconds = idle_seconds
+        self.lifetime_seconds = lifetime_seconds
+        # Activity is written at most this often (a page view is not worth a write each).
+        self._touch_every = min(30.0, idle_seconds / 4)
 
     def token_matches(self, presented: str) -> bool:
         return hmac.compare_digest(presented.encode("utf-8", "replace"), self._token)
@@ -61,19 +71,46 @@ class AdminAuth:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         return scheme.lower() == "bearer" and bool(value) and self.token_matches(value.strip())
 
-    def new_session(self) -> str:
-        expires = int(time.time()) + SESSION_SECONDS
-        nonce = secrets.token_urlsafe(12)
-        payload = f"{expires}.{nonce}"
-        return f"{payload}.{self._sign(payload)}"
+    async def new_session(self, store: Store) -> str:
+        """A new session; returns the cookie value."""
+        value = secrets.token_urlsafe(32)
+        now = time.time()
+        await store.admin_sessions.create(
+            AdminSession(
+                id_hash=_digest(value),
+                token_fingerprint=self._fingerprint,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + self.lifetime_seconds,
+            )
+        )
+        return value
 
-    def session_ok(self, request: web.Request) -> bool:
+    async def session_ok(self, request: web.Request, store: Store, activity: bool = True) -> bool:
+        """Whether the request's cookie is a live session. `activity`: the operator did something (a page view),
+        which keeps the session from going idle; a page refreshing itself is not activity."""
         value = request.cookies.get(SESSION_COOKIE, "")
-        payload, _, signature = value.rpartition(".")
-        if not payload or not hmac.compare_digest(signature.encode("utf-8", "replace"), self._sign(payload).encode()):
+        if not value or len(value) > MAX_COOKIE_LENGTH:
             return False
-        expires, _, _ = payload.partition(".")
-        return expires.isdigit() and int(expires) > time.time()
+        session = await store.admin_sessions.get(_digest(value))
+        if session is None:
+            return False
+        now = time.time()
+        if (
+            session.expires_at <= now
+            or now - session.last_seen_at > self.idle_seconds
+            or not hmac.compare_digest(session.token_fingerprint, self._fingerprint)
+        ):
+            await store.admin_sessions.delete(session.id_hash)
+            return False
+        if activity and now - session.last_seen_at >= self._touch_every:
+            await store.admin_sessions.touch(session.id_hash, now)
+        return True
+
+    async def end_session(self, request: web.Request, store: Store) -> None:
+        value = request.cookies.get(SESSION_COOKIE, "")
+        if value and len(value) <= MAX_COOKIE_LENGTH:
+            await store.admin_sessions.delete(_digest(value))
 
     def csrf_token(self, request: web.Request) -> str:
         return self._sign("csrf|" + request.cookies.get(SESSION_COOKIE, ""))
@@ -84,6 +121,10 @@ class AdminAuth:
 
     def _sign(self, payload: str) -> str:
         return hmac.new(self._key, payload.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
 
 
 ADMIN_AUTH = web.AppKey("admin_auth", AdminAuth)

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from hub import agreements as agreement_service
 from hub.admin.api import ApiError, message_filters
-from hub.admin.auth import ADMIN_AUTH, SESSION_COOKIE, SESSION_SECONDS
+from hub.admin.auth import ADMIN_AUTH, SESSION_COOKIE
 from hub.admin.charts import latency_chart, traffic_chart
 from hub.admin.stats import overview
 from hub.admin.views import agreement_view, message_view, platform_view
@@ -33,7 +33,11 @@ async def page_guard(request: web.Request, handler) -> web.StreamResponse:
     if not path.startswith("/admin") or path.startswith("/admin/api/") or path.startswith(OPEN_PAGES):
         return await handler(request)
     auth = request.app[ADMIN_AUTH]
-    if not auth.session_ok(request):
+    # The traffic table refreshing itself every 2 s is not the operator being active.
+    activity = path != "/admin/traffic/rows"
+    if not await auth.session_ok(request, request.app[HUB_CONTEXT].store, activity):
+        if not activity:
+            return web.Response(status=401, text="signed out")
         raise web.HTTPSeeOther(f"/admin/login?next={quote(request.path_qs)}")
     if request.method == "POST":
         form = await read_form(request)
@@ -92,8 +96,8 @@ async def login(request: web.Request) -> web.Response:
     response = web.HTTPSeeOther(target)
     response.set_cookie(
         SESSION_COOKIE,
-        auth.new_session(),
-        max_age=SESSION_SECONDS,
+        await auth.new_session(request.config_dict[HUB_CONTEXT].store),
+        max_age=int(auth.lifetime_seconds),
         httponly=True,
         samesite="Strict",
         # Behind a TLS-terminating proxy the request itself looks plain: the public URL says what users see.
@@ -104,6 +108,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
+    await request.app[ADMIN_AUTH].end_session(request, _context(request).store)
     response = web.HTTPSeeOther("/admin/login")
     response.del_cookie(SESSION_COOKIE, path="/admin")
     raise response

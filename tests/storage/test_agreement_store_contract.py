@@ -247,3 +247,38 @@ async def test_agreements_survive_reopening(tmp_path):
             await reopened.agreements.create(make_agreement("a2", "DE:ABC:EMSP", "NL:TNM:CPO"))
     finally:
         await reopened.close()
+
+
+async def test_apply_makes_several_changes_as_one(any_store):
+    keep = await any_store.agreements.create(make_agreement("a1", "DE:ABC:EMSP", "NL:TNM:CPO"))
+    drop = await any_store.agreements.create(make_agreement("a2", "DE:ABC:EMSP", "NL:XYZ:CPO"))
+    version = await any_store.agreements.version()
+    changed = msgspec.structs.replace(keep, modules=["locations", "tariffs"])
+    await any_store.agreements.apply([make_agreement("a3", "BE:NEW:EMSP", "NL:TNM:CPO")], [changed], [drop])
+    listed = {a.id: a for a in await any_store.agreements.list_all()}
+    assert set(listed) == {"a1", "a3"}
+    assert listed["a1"].modules == ["locations", "tariffs"] and listed["a1"].revision == 2
+    assert await any_store.agreements.version() != version
+
+
+@pytest.mark.parametrize("conflict", ["stale save", "stale delete", "taken pair"])
+async def test_apply_changes_nothing_when_one_change_conflicts(any_store, conflict):
+    first = await any_store.agreements.create(make_agreement("a1", "DE:ABC:EMSP", "NL:TNM:CPO"))
+    second = await any_store.agreements.create(make_agreement("a2", "DE:ABC:EMSP", "NL:XYZ:CPO"))
+    before = await any_store.agreements.list_all()
+    version = await any_store.agreements.version()
+    creates = [make_agreement("a3", "BE:NEW:EMSP", "NL:TNM:CPO")]
+    saves = [msgspec.structs.replace(first, modules=["tariffs"])]
+    deletes = [second]
+    if conflict == "stale save":
+        saves.append(msgspec.structs.replace(second, revision=9, modules=["cdrs"]))
+        deletes = []
+    elif conflict == "stale delete":
+        deletes = [msgspec.structs.replace(second, revision=9)]
+    else:
+        creates.append(make_agreement("a4", "DE:ABC:EMSP", "NL:XYZ:CPO"))
+        deletes = []
+    with pytest.raises((ConcurrentUpdate, AgreementExists)):
+        await any_store.agreements.apply(creates, saves, deletes)
+    assert await any_store.agreements.list_all() == before
+    assert await any_store.agreements.version() == version
