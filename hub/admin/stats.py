@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from hub.context import HubContext
+from storage.models import ConnectionStatus, PlatformState
 
 
 def overview(context: HubContext, now: float | None = None) -> dict[str, Any]:
@@ -15,6 +16,12 @@ def overview(context: HubContext, now: float | None = None) -> dict[str, Any]:
     platforms = context.directory.platforms()
     platform_states = Counter(platform.state.value for platform in platforms)
     party_statuses = Counter(party.status.value for platform in platforms for party in platform.parties)
+    offline = sorted(
+        party.key
+        for platform in platforms
+        for party in platform.parties
+        if platform.state is PlatformState.REGISTERED and party.status is ConnectionStatus.OFFLINE
+    )
     per_minute, latencies = context.messages.stats.last_hour(now)
     total = sum(minute["ok"] + minute["failed"] for minute in per_minute)
     failed = sum(minute["failed"] for minute in per_minute)
@@ -22,6 +29,7 @@ def overview(context: HubContext, now: float | None = None) -> dict[str, Any]:
     return {
         "platforms": dict(platform_states),
         "parties": dict(party_statuses),
+        "offline_parties": offline,
         "messages_last_hour": total,
         "messages_per_minute": round(sum(recent) / len(recent), 1),
         "error_rate": round(failed / total, 4) if total else 0.0,

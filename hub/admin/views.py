@@ -9,18 +9,40 @@ import msgspec
 
 from hub.context import HubContext
 from hub.timeutil import format_datetime
-from storage.models import Agreement, MessageRecord, Platform, message_failed
+from storage.models import Agreement, ConnectionStatus, MessageRecord, Platform, PlatformState, message_failed
+
+
+def connection(platform: Platform) -> dict[str, str]:
+    """The platform's state at a glance: a label and a tone (ok, warn, bad, info, muted) for its badge."""
+    if platform.state is PlatformState.INVITED:
+        return {"label": "invited: not connected yet", "tone": "info"}
+    if platform.state is PlatformState.CONNECTING:
+        return {"label": "connecting", "tone": "info"}
+    if platform.state is PlatformState.UNREGISTERED:
+        return {"label": "unregistered", "tone": "muted"}
+    announced = [p for p in platform.parties if p.status is not ConnectionStatus.PLANNED]
+    offline = [p for p in announced if p.status is ConnectionStatus.OFFLINE]
+    if not announced:
+        return {"label": "registered, no party announced", "tone": "warn"}
+    if len(offline) == len(announced):
+        return {"label": "offline", "tone": "bad"}
+    if offline:
+        return {"label": f"{len(offline)} of {len(announced)} parties offline", "tone": "warn"}
+    return {"label": "connected", "tone": "ok"}
 
 
 def platform_view(context: HubContext, platform: Platform) -> dict[str, Any]:
     last_seen = context.liveness.last_seen_at(platform.id)
+    registered_once = platform.versions_url is not None
     return {
         "id": platform.id,
         "name": platform.name,
         "state": platform.state.value,
+        "connection": connection(platform),
         "versions_url": platform.versions_url,
         "version": platform.version,
-        "auth_encoding": platform.auth_encoding.value,
+        # How the platform writes its token is only known once it has called the hub.
+        "auth_encoding": platform.auth_encoding.value if registered_once else None,
         "created_at": platform.created_at,
         "updated_at": platform.updated_at,
         "token_issued_at": platform.token_issued_at,
