@@ -272,6 +272,35 @@ def unregister(platform_id: str | None, party: str | None, **options: Any) -> No
     click.echo(f"Platform {platform.id} ({platform.name}) is unregistered; its tokens no longer work.")
 
 
+@main.command("rotate-secret-key")
+@store_options
+def rotate_secret_key(**options: Any) -> None:
+    """Re-encrypt the partner tokens in the store with a new secret key. Stop every hub process of the store first,
+    and start them again with the new key. With a key file, the new key replaces it (the old one is kept as
+    FILE.old); with secret_key / OCPI_HUB_SECRET_KEY, the new key is printed for your secret manager."""
+    from hub import secret_key
+
+    settings = settings_from(options)
+
+    async def go():
+        from storage.opening import open_store
+
+        store = await open_store(settings.store)
+        try:
+            return await secret_key.rotate(settings, store)
+        finally:
+            await store.close()
+
+    new_key, rotated = run(go())
+    if settings.secret_key:
+        click.echo(f"Re-encrypted {rotated} partner tokens. Start every hub process with this secret_key:\n{new_key}")
+    else:
+        click.echo(
+            f"Re-encrypted {rotated} partner tokens; {settings.secret_key_path} holds the new key (the old one is in "
+            f"{settings.secret_key_path}.old). Start the hub processes again."
+        )
+
+
 @main.command()
 @store_options
 @click.option("--json", "as_json", is_flag=True, help="Print the platforms as JSON.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hub.config import ConfigError, Settings
 from hub.tokens import TokenCipher
+from storage.errors import ConcurrentUpdate
 from storage.models import Platform
 from storage.ports import Store
 
@@ -95,3 +96,63 @@ def _store(settings: Settings) -> str:
     from storage.urls import redacted_store_url
 
     return redacted_store_url(settings.store)
+
+
+async def rotate(settings: Settings, store: Store) -> tuple[str, int]:
+    """Re-encrypt every partner token with a new key, and make that key the store's. Run with every hub process
+    of the store stopped (a running one still holds the old key). Returns the new key and how many tokens were
+    re-encrypted. Safe to run again after an interruption: the new key is kept in `<key file>.new` until done,
+    and each token is re-encrypted only if the new key cannot already read it."""
+    platforms = await store.platforms.list_all()
+    old = await open_cipher(settings, store, platforms) if not _pending(settings) else None
+    new_key = _pending_or_new_key(settings)
+    new = TokenCipher(new_key)
+    if old is None:  # resuming: the old key is the configured one
+        key, source = _configured_key(settings)
+        old = _cipher(key or "", source)
+    rotated = 0
+    for platform in platforms:
+        for _ in range(5):
+            current = await store.platforms.get(platform.id)
+            if current is None or not current.peer_token_encrypted or _decrypts(new, current.peer_token_encrypted):
+                break
+            token = old.decrypt(current.peer_token_encrypted)
+            current.peer_token_encrypted = new.encrypt(token)
+            try:
+                await store.platforms.save(current)
+            except ConcurrentUpdate:
+                continue
+            rotated += 1
+            break
+        else:
+            raise ConfigError(f"platform {platform.id} kept changing while rotating: is a hub still running?")
+    await store.meta.put(KEY_CHECK, new.encrypt(_CHECK_TEXT))
+    if not settings.secret_key:
+        path = settings.secret_key_path
+        path.replace(path.with_name(path.name + ".old"))
+        _pending_path(settings).replace(path)
+    return new_key, rotated
+
+
+def _pending(settings: Settings) -> bool:
+    return not settings.secret_key and _pending_path(settings).exists()
+
+
+def _pending_path(settings: Settings) -> Path:
+    path = settings.secret_key_path
+    return path.with_name(path.name + ".new")
+
+
+def _pending_or_new_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return TokenCipher.generate_key()
+    pending = _pending_path(settings)
+    if pending.exists():
+        return pending.read_text().strip()
+    key = TokenCipher.generate_key()
+    descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return key

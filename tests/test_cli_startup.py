@@ -158,3 +158,32 @@ async def test_help_and_version(tmp_path):
     assert "Address to listen on" in out
     code, out, _ = await run_cli("agreements", "add", "--help")
     assert "(repeatable)" in out
+
+
+async def test_rotating_the_secret_key_keeps_every_partner_reachable(tmp_path, platforms):
+    from hub.config import ConfigError
+    from tests.hub_server import hub_settings, running_hub
+    from tests.onboarding import onboard
+    from tests.platform_sim import Role
+
+    store = f"sqlite:///{tmp_path}/hub.db"
+    settings = hub_settings(store, secret_key="")  # the key lives in hub-secret.key beside the store
+    cpo = await platforms([Role("NL", "CPA", "CPO")])
+    async with running_hub(settings) as hub:
+        await onboard(hub, cpo)
+    old_key = (tmp_path / "hub-secret.key").read_text().strip()
+
+    code, out, err = await run_cli("rotate-secret-key", "--store", store, secret_key=None, cwd=tmp_path)
+    assert code == 0, err
+    assert "Re-encrypted 1 partner tokens" in out
+    assert (tmp_path / "hub-secret.key.old").read_text().strip() == old_key
+    assert (tmp_path / "hub-secret.key").read_text().strip() != old_key
+
+    async with running_hub(settings) as hub:
+        (platform,) = hub.context.directory.platforms()
+        assert hub.context.peer_token(platform) == cpo.token_for_hub, "the partner's token reads with the new key"
+    try:
+        async with running_hub(hub_settings(store, secret_key=old_key)):
+            raise AssertionError("the old key must be refused")
+    except ConfigError as error:
+        assert "is not the one the store" in str(error)
