@@ -345,7 +345,7 @@ def platforms(as_json: bool, **options: Any) -> None:
 @click.option("--party", help="CC:PID, as sender or receiver.")
 @click.option("--since", help="From this time on (RFC 3339, UTC), e.g. 2026-11-25T10:00:00Z.")
 @click.option("--until", help="Before this time (RFC 3339, UTC).")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many records, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 def messages(
     request_id: str | None,
