@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.seed import seed
-from hub.tokens import TokenCipher
+from hub.platforms.tokens import TokenCipher
 
 WRK_SCRIPT = Path(__file__).with_name("wrk") / "ocpi.lua"
 WRK = "/usr/bin/wrk"

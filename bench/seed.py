@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from hub.agreements import add as add_agreement
-from hub.invitations import parse_party
-from hub.timeutil import now_ocpi
-from hub.tokens import TokenCipher, hash_token
+from hub.ocpi.timeutil import now_ocpi
+from hub.platforms.agreements import add as add_agreement
+from hub.platforms.parties import parse_party
+from hub.platforms.tokens import TokenCipher, hash_token
 from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
 from storage.models import AuthEncoding, ConnectionStatus, Endpoint, Party, Platform, PlatformState
 from storage.opening import open_store

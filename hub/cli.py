@@ -14,8 +14,8 @@ import msgspec
 import orjson
 
 from hub.config import ConfigError, Settings, load_settings
-from hub.invitations import OnboardingError, parse_party
-from hub.logging import configure_logging
+from hub.operations.logging import configure_logging
+from hub.platforms.parties import OnboardingError, parse_party
 from storage.errors import StorageError
 from storage.models import AuthEncoding
 from storage.opening import UnsupportedStoreURL
@@ -172,16 +172,15 @@ def _own_command() -> str:
 def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -> None:
     """Create a Token A for one platform and the parties it may register. Also tells connected platforms about the
     new parties (HubClientInfo, status PLANNED)."""
-    from hub.invitations import invite_and_announce
-    from hub.runtime import hub_context
+    from hub.assembly import open_hub
 
     settings = settings_from(options)
     configure_logging(settings.log_format, "warning")
     references = parse_parties(parties)
 
     async def go():
-        async with hub_context(settings) as context:
-            return await invite_and_announce(context, references, name), context.settings.versions_url
+        async with open_hub(settings) as hub:
+            return await hub.invitations.invite_and_announce(references, name), hub.settings.versions_url
 
     invitation, versions_url = run(go())
     if as_json:
@@ -222,16 +221,15 @@ def connect(
 ) -> None:
     """Register the hub with a platform that issued a Token A to the hub. The hub must be running (the platform
     calls it back during the handshake)."""
-    from hub.connect import connect as register_with
-    from hub.runtime import hub_context
+    from hub.assembly import open_hub
 
     settings = settings_from(options)
     configure_logging(settings.log_format, "warning")
     references = parse_parties(parties)
 
     async def go():
-        async with hub_context(settings) as context:
-            return await register_with(context, versions_url, token_a, references, AuthEncoding(auth_encoding), name)
+        async with open_hub(settings) as hub:
+            return await hub.connector.connect(versions_url, token_a, references, AuthEncoding(auth_encoding), name)
 
     platform = run(go())
     if as_json:
@@ -247,8 +245,7 @@ def connect(
 def unregister(platform_id: str | None, party: str | None, **options: Any) -> None:
     """End a platform's access now: void its tokens, tell it (credentials DELETE), report its parties SUSPENDED.
     Invite it again to let it register anew."""
-    from hub.offboarding import revoke
-    from hub.runtime import hub_context
+    from hub.assembly import open_hub
 
     if bool(platform_id) == bool(party):
         raise click.UsageError("name the platform with exactly one of --platform or --party")
@@ -256,17 +253,17 @@ def unregister(platform_id: str | None, party: str | None, **options: Any) -> No
     configure_logging(settings.log_format, "warning")
 
     async def go():
-        async with hub_context(settings) as context:
+        async with open_hub(settings) as hub:
             if platform_id:
-                platform = await context.store.platforms.get(platform_id)
+                platform = await hub.store.platforms.get(platform_id)
             else:
                 (reference,) = parse_parties((party,))
-                platform = await context.store.platforms.find_by_party(
+                platform = await hub.store.platforms.find_by_party(
                     reference.country_code, reference.party_id, reference.role
                 )
             if platform is None:
                 raise OnboardingError(f"no platform {platform_id or 'with party ' + party}")
-            return await revoke(context, platform)
+            return await hub.offboarding.revoke(platform)
 
     platform = run(go())
     click.echo(f"Platform {platform.id} ({platform.name}) is unregistered; its tokens no longer work.")
@@ -278,7 +275,7 @@ def rotate_secret_key(**options: Any) -> None:
     """Re-encrypt the partner tokens in the store with a new secret key. Stop every hub process of the store first,
     and start them again with the new key. With a key file, the new key replaces it (the old one is kept as
     FILE.old); with secret_key / OCPI_HUB_SECRET_KEY, the new key is printed for your secret manager."""
-    from hub import secret_key
+    from hub.platforms import secret_key
 
     settings = settings_from(options)
 
@@ -358,7 +355,7 @@ def messages(
     **options: Any,
 ) -> None:
     """Search the message log (newest first): one record per routed message, no bodies."""
-    from hub.timeutil import parse_datetime
+    from routing.datetimes import parse_datetime
 
     def moment(text: str | None, name: str) -> float | None:
         if not text:
@@ -396,11 +393,9 @@ def messages(
 
 
 def _rfc3339(moment: float) -> str:
-    import datetime as dt
+    from hub.ocpi.timeutil import from_unix
 
-    from hub.timeutil import format_datetime
-
-    return format_datetime(dt.datetime.fromtimestamp(moment, dt.UTC))
+    return from_unix(moment)
 
 
 @main.group()
@@ -439,7 +434,7 @@ MODULE_HELP = "A module the agreement covers (repeatable) [default: every functi
 @click.option("--proposed", is_flag=True, help="Record it as PROPOSED (routes nothing until activated).")
 def agreements_add(first: str, second: str, modules: tuple[str, ...], proposed: bool, **options: Any) -> None:
     """Let parties FIRST and SECOND (CC:PID:ROLE) exchange the modules."""
-    from hub import agreements as service
+    from hub.platforms import agreements as service
     from storage.models import AgreementState
 
     parties = parse_parties((first, second))
@@ -468,7 +463,7 @@ def _state_command(name: str, state_name: str, help_text: str) -> None:
     @store_options
     @click.argument("reference")
     def command(reference: str, **options: Any) -> None:
-        from hub import agreements as service
+        from hub.platforms import agreements as service
         from storage.models import AgreementState
 
         agreement = _with_store(options, lambda store: service.set_state(store, reference, AgreementState(state_name)))
@@ -484,7 +479,7 @@ _state_command("suspend", "SUSPENDED", "Stop routing between the agreement's par
 @store_options
 @click.argument("reference")
 def agreements_remove(reference: str, **options: Any) -> None:
-    from hub import agreements as service
+    from hub.platforms import agreements as service
 
     agreement = _with_store(options, lambda store: service.remove(store, reference))
     click.echo(f"removed {_describe(agreement)}")
@@ -495,7 +490,7 @@ def agreements_remove(reference: str, **options: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
 def agreements_export(file: str | None, **options: Any) -> None:
     """Write every agreement as YAML to FILE (or standard output), to keep in version control."""
-    from hub import agreements as service
+    from hub.platforms import agreements as service
 
     text = service.export_yaml(_with_store(options, lambda store: store.agreements.list_all()))
     if file:
@@ -510,7 +505,7 @@ def agreements_export(file: str | None, **options: Any) -> None:
 @click.option("--replace", is_flag=True, help="Also remove the agreements FILE does not list.")
 def agreements_import(file: str, replace: bool, **options: Any) -> None:
     """Create or update the agreements a YAML file lists (as `export` writes it)."""
-    from hub import agreements as service
+    from hub.platforms import agreements as service
 
     text = sys.stdin.read() if file == "-" else Path(file).read_text()
     created, updated, removed = _with_store(options, lambda store: service.import_yaml(store, text, replace))

@@ -90,10 +90,11 @@ class Settings:
     # Which settings were given (file, environment or flags) rather than left at their defaults.
     explicit: frozenset[str] = dataclasses.field(default=frozenset(), compare=False, repr=False, metadata=_INTERNAL)
 
-    def timeout_for(self, module: str, authorization: bool = False) -> float:
-        if authorization:
+    def timeout_for(self, timeout_class: str, authorization: bool = False) -> float:
+        """The time limit for a module's requests, or for real-time authorization (class "authorize")."""
+        if authorization or timeout_class == "authorize":
             return self.authorize_timeout_seconds
-        return self.module_timeout_seconds.get(module, self.forward_timeout_seconds)
+        return self.module_timeout_seconds.get(timeout_class, self.forward_timeout_seconds)
 
     @property
     def base_url(self) -> str:

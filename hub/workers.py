@@ -9,6 +9,7 @@ no other process can take the port without SO_REUSEPORT in the meantime."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import multiprocessing
 import signal
@@ -37,8 +38,7 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
     from aiohttp import web
 
     from hub.app import create_app
-    from hub.context import HUB_CONTEXT
-    from hub.runtime import PUBLIC_URL
+    from hub.assembly import PUBLIC_URL, open_hub
     from storage.errors import StorageError
     from storage.opening import UnsupportedStoreURL
     from storage.urls import redacted_store_url
@@ -54,36 +54,33 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, request_stop, signum)
-    try:
-        app = create_app(settings)
-    except ConfigError as error:
-        raise StartupError(str(error)) from None
     # The port first: a port in use is refused before the store is even opened.
     listening = listen_socket(settings, reuse_port)
-    runner = web.AppRunner(app, access_log=None)
     try:
-        try:
-            await runner.setup()
-        except (StorageError, ConfigError, UnsupportedStoreURL) as error:
-            raise StartupError(str(error)) from None
-        if stop.is_set():
-            return
-        await web.SockSite(runner, listening).start()
-        hub = app[HUB_CONTEXT]
-        await hub.store.meta.put(PUBLIC_URL, settings.base_url)
-        log.info(
-            "hub ready",
-            listening=f"http://{settings.host}:{settings.port}",
-            versions_url=settings.versions_url,
-            store=redacted_store_url(settings.store),
-            platforms=len(hub.directory.platforms()),
-        )
-        served = True
-        if on_ready is not None:
-            on_ready()
-        await stop.wait()
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                hub = await stack.enter_async_context(open_hub(settings, serving=True))
+                runner = web.AppRunner(create_app(hub), access_log=None)
+                await runner.setup()
+            except (StorageError, ConfigError, UnsupportedStoreURL) as error:
+                raise StartupError(str(error)) from None
+            stack.push_async_callback(runner.cleanup)
+            if stop.is_set():
+                return
+            await web.SockSite(runner, listening).start()
+            await hub.store.meta.put(PUBLIC_URL, settings.base_url)
+            log.info(
+                "hub ready",
+                listening=f"http://{settings.host}:{settings.port}",
+                versions_url=settings.versions_url,
+                store=redacted_store_url(settings.store),
+                platforms=len(hub.directory.platforms()),
+            )
+            served = True
+            if on_ready is not None:
+                on_ready()
+            await stop.wait()
     finally:
-        await runner.cleanup()
         listening.close()
         if served:
             log.info("hub stopped", signal=stopped_by[0] if stopped_by else None)
@@ -128,7 +125,7 @@ def listen_error(settings: Settings, error: OSError) -> str:
 
 
 def run_worker(settings: Settings, reuse_port: bool, on_ready: Callable[[], None] | None = None) -> None:
-    from hub.logging import configure_logging
+    from hub.operations.logging import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
     asyncio.run(serve_until_stopped(settings, reuse_port, on_ready))

@@ -9,7 +9,7 @@ Nothing passes between two parties without an active agreement covering the modu
 
 from __future__ import annotations
 
-from routing.decision import Broadcast, Decision, Facts, Forward, GetAll, Lookup, Reject
+from routing.decision import Broadcast, Decision, Facts, Forward, GetAll, Learn, Lookup, Reject, StandIn
 from routing.model import (
     BROADCAST_MODULES,
     BROADCAST_RECIPIENT_ROLES,
@@ -18,10 +18,10 @@ from routing.model import (
     AgreementBook,
     PartyEntry,
     PartyId,
-    RoutingDirectory,
-    Status,
+    PartyTable,
 )
 from routing.request import RoutingRequest
+from routing.status import Status
 
 LOCATION_COMMANDS = ("START_SESSION", "RESERVE_NOW", "UNLOCK_CONNECTOR")
 # Broadcast objects the owner may delete (OCPI 2.2.1 has a Receiver DELETE for tariffs only; locations and tokens
@@ -41,6 +41,13 @@ def _fits(entry: PartyEntry, cpo_side: bool) -> bool:
 def hint_key(party_key: str, object_id: str) -> str:
     """Routing hints are kept per party: session and reservation ids are unique only within one CPO."""
     return f"{party_key}|{object_id}"
+
+
+def prepare(request: RoutingRequest, directory: PartyTable) -> tuple[PartyEntry | Reject, Lookup | None]:
+    """The first half of a decision: who sends the request, and which storage facts open routing needs before the
+    second half (`decide`, given those facts and this sender) can be made."""
+    sender = resolve_sender(request, directory)
+    return sender, lookup_needed(request, sender)
 
 
 def lookup_needed(request: RoutingRequest, sender: PartyEntry | Reject) -> Lookup | None:
@@ -71,7 +78,7 @@ def token_object_id(uid: str, token_type: str | None) -> str:
 
 def decide(
     request: RoutingRequest,
-    directory: RoutingDirectory,
+    directory: PartyTable,
     agreements: AgreementBook,
     hub: PartyId,
     facts: Facts | None = None,
@@ -92,7 +99,7 @@ def decide(
     return _open(request, sender, directory, agreements, facts or Facts())
 
 
-def resolve_sender(request: RoutingRequest, directory: RoutingDirectory) -> PartyEntry | Reject:
+def resolve_sender(request: RoutingRequest, directory: PartyTable) -> PartyEntry | Reject:
     """The party sending the request: OCPI-from if given (it must be the caller's, in a role that sends this),
     else the caller's only party that could send it."""
     cpo_side = not target_is_cpo(request.module, request.interface)
@@ -162,6 +169,9 @@ def _broadcast(request: RoutingRequest, sender: PartyEntry, directory, agreement
             Status.BROADCAST_REFUSED,
             f"broadcast is only for data meant for everyone (locations, tariffs, tokens), not {request.module}",
         )
+    segments = request.segments
+    if len(segments) < 3:
+        return Reject(Status.INVALID_PARAMETERS, "a broadcast push names one object: /{country_code}/{party_id}/{id}")
     roles = BROADCAST_RECIPIENT_ROLES.get(sender.role, ())
     cpo_target = target_is_cpo(request.module, request.interface)
     recipients = []
@@ -175,10 +185,10 @@ def _broadcast(request: RoutingRequest, sender: PartyEntry, directory, agreement
         url = directory.endpoint(party.platform_id, request.module, request.interface)
         if url is not None:
             recipients.append((party, join(url, request.path)))
-    return Broadcast(sender, tuple(recipients))
+    return Broadcast(sender, tuple(recipients), "/".join(segments[:3]))
 
 
-def _get_all(request: RoutingRequest, sender: PartyEntry, directory: RoutingDirectory, agreements) -> Decision:
+def _get_all(request: RoutingRequest, sender: PartyEntry, directory: PartyTable, agreements) -> Decision:
     cpo_owner = target_is_cpo(request.module, request.interface)
     owners = sorted(
         {
@@ -194,7 +204,7 @@ def _directed(
     request: RoutingRequest,
     sender: PartyEntry,
     to: PartyId,
-    directory: RoutingDirectory,
+    directory: PartyTable,
     agreements: AgreementBook,
     set_to_headers: bool,
 ) -> Decision:
@@ -218,7 +228,51 @@ def _directed(
             Status.NO_SUCH_INTERFACE,
             f"receiver {to} does not implement the {request.module} {request.interface.lower()} interface",
         )
-    return Forward(sender, target, join(url, request.path), set_to_headers)
+    return Forward(
+        sender,
+        target,
+        join(url, request.path),
+        set_to_headers,
+        timeout=timeout_class(request),
+        stand_ins=_stand_ins(request),
+        location_stand_in=request.module == "cdrs",
+        learn=_learn(request, sender, target),
+    )
+
+
+def timeout_class(request: RoutingRequest) -> str:
+    """Real-time authorization sits in a driver's wait at the charger: it has its own time limit."""
+    if request.module == "tokens" and request.path.rstrip("/").endswith("/authorize"):
+        return "authorize"
+    return request.module
+
+
+def _stand_ins(request: RoutingRequest) -> tuple[StandIn, ...]:
+    """Commands and charging profiles carry a response_url on the requester's server (OCPI's asynchronous
+    results): the receiver gets a hub URL that leads back. A reservation's results may come until it expires."""
+    urls = request.result_urls
+    stand_ins = []
+    if urls.in_body and request.method in ("POST", "PUT"):
+        stand_ins.append(StandIn("body", until=urls.until))
+    if urls.in_query:
+        stand_ins.append(StandIn("query"))
+    return tuple(stand_ins)
+
+
+def _learn(request: RoutingRequest, sender: PartyEntry, target: PartyEntry) -> tuple[Learn, ...]:
+    """What open routing learns from traffic the receiver accepts: the CPO and eMSP of a session (from its PUT) and
+    of a reservation (from RESERVE_NOW), kept under each party that may later refer to it."""
+    segments, keys = request.segments, request.keys
+    session_put = request.module == "sessions" and request.interface == "RECEIVER" and request.method == "PUT"
+    if session_put and len(segments) >= 3:
+        cpo, emsp = sender.key, target.key
+        hint_keys = (hint_key(cpo, segments[2]), hint_key(emsp, segments[2]))
+        return (Learn("session", hint_keys, cpo, emsp, "session"),)
+    if request.module == "commands" and keys.command == "RESERVE_NOW" and keys.reservation_id:
+        cpo, emsp = target.key, sender.key
+        hint_keys = (hint_key(emsp, keys.reservation_id),)
+        return (Learn("reservation", hint_keys, cpo, emsp, "command_result", request.result_urls.until),)
+    return ()
 
 
 def _open(request: RoutingRequest, sender: PartyEntry, directory, agreements, facts: Facts) -> Decision:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 
 FUNCTIONAL_MODULES = ("cdrs", "chargingprofiles", "commands", "locations", "sessions", "tariffs", "tokens")
 BROADCAST_MODULES = ("locations", "tariffs", "tokens")
@@ -30,21 +29,6 @@ BROADCAST_RECIPIENT_ROLES = {
 }
 
 
-class Status(enum.IntEnum):
-    """OCPI status codes the routing core answers with, including the hub's own (documented in docs/routing.md)."""
-
-    INVALID_PARAMETERS = 2001
-    NOT_YOUR_PARTY = 2901  # OCPI-from names a party the calling platform does not host
-    BROADCAST_REFUSED = 2902  # broadcast (TO = hub) of a module that is not meant for everyone
-    HUB_ERROR = 4000
-    UNKNOWN_RECEIVER = 4001
-    TIMEOUT = 4002
-    NOT_CONNECTED = 4003
-    NO_SUCH_INTERFACE = 4901  # the receiver does not implement this module's interface
-    NO_AGREEMENT = 4902  # the two parties have no active agreement covering this module
-    UNKNOWN_CALLBACK = 4903  # a hub callback URL that is unknown, expired, or not yours to call
-
-
 @dataclasses.dataclass(frozen=True, order=True)
 class PartyId:
     """A party as routing headers name it: country code and party id, no role. Always upper case."""
@@ -62,27 +46,25 @@ class PartyId:
 
 @dataclasses.dataclass(frozen=True)
 class PartyEntry:
-    """A party on the hub, as routing needs it."""
+    """A party on the hub, as routing needs it. `id` and `key` are computed once: every decision reads them."""
 
     country_code: str
     party_id: str
     role: str
     platform_id: str
     connected: bool  # the party is CONNECTED and its platform REGISTERED
+    id: PartyId = dataclasses.field(init=False, compare=False, repr=False)
+    key: str = dataclasses.field(init=False, compare=False, repr=False)  # CC:PID:ROLE
 
-    @property
-    def id(self) -> PartyId:
-        return PartyId(self.country_code, self.party_id)
-
-    @property
-    def key(self) -> str:
-        return f"{self.country_code}:{self.party_id}:{self.role}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", PartyId(self.country_code, self.party_id))
+        object.__setattr__(self, "key", f"{self.country_code}:{self.party_id}:{self.role}")
 
 
 @dataclasses.dataclass(frozen=True)
-class RoutingDirectory:
-    """Everyone on the hub: parties by id, and each platform's endpoints by (module, interface). Indexed once, so a
-    decision costs the same with ten platforms or ten thousand."""
+class PartyTable:
+    """Every party on the hub, and each platform's endpoints by (module, interface), as routing needs them. Indexed
+    once, so a decision costs the same with ten platforms or ten thousand."""
 
     parties: tuple[PartyEntry, ...]
     endpoints: dict[str, dict[tuple[str, str], str]]  # platform id -> (module, interface) -> URL

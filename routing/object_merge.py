@@ -3,8 +3,9 @@ the level the URL names (Location, EVSE or Connector). Pure functions on decoded
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+
+from routing.datetimes import parse_datetime
 
 
 def merge_push(
@@ -78,23 +79,26 @@ def _latest(first: Any, second: Any) -> Any:
     if not isinstance(second, str):
         return first
     try:
-        return second if parse_utc(second) > parse_utc(first) else first
+        return second if parse_datetime(second) > parse_datetime(first) else first
     except (ValueError, OverflowError):
         return first
 
 
-def parse_utc(text: str) -> dt.datetime:
-    value = text.strip().removesuffix("Z").removesuffix("z")
-    parsed = dt.datetime.fromisoformat(value)
-    try:
-        return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
-    except OverflowError as error:
-        raise ValueError(f"date-time out of range: {text}") from error
+IDENTITY_FIELD = {"locations": "id", "tariffs": "id", "tokens": "uid"}
+CHILD_IDENTITY_FIELD = ("uid", "id")  # an EVSE's, then a Connector's
 
 
-def sort_key(last_updated: str) -> str:
-    """A last_updated value as a string that sorts in time order: UTC, microseconds."""
-    try:
-        return parse_utc(last_updated).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    except (ValueError, OverflowError):
-        return ""
+def identity_mismatch(
+    module: str, country_code: str, party_id: str, levels: list[str], document: dict[str, Any]
+) -> str | None:
+    """Why a pushed body may not be kept as the object its URL names (its owner's or object's id differs from the
+    URL's: the hub's copy would be another's), or None."""
+    if len(levels) == 1:
+        expected = {"country_code": country_code, "party_id": party_id, IDENTITY_FIELD[module]: levels[0]}
+    else:
+        expected = {CHILD_IDENTITY_FIELD[len(levels) - 2]: levels[-1]}
+    for field, value in expected.items():
+        given = document.get(field)
+        if given is not None and str(given).upper() != value.upper():
+            return f"the body's {field} {given!r} does not match the URL's {value!r}"
+    return None

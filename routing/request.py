@@ -1,18 +1,19 @@
-"""A request as the routing core sees it, and the content keys open routing may route on."""
+"""A request as the routing core sees it, and what its path and body say about where it belongs."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
-import msgspec
-
-from routing.model import PartyId
+from routing.model import BROADCAST_MODULES, SENDER, PartyId
 
 
 @dataclasses.dataclass(frozen=True)
 class ContentKeys:
-    """What the request's path and body say about where it belongs (only read when there are no TO headers)."""
+    """What the request's path, query and body say: where it belongs (open routing reads these only without TO
+    headers) and which of the requester's URLs the receiver must get a stand-in for."""
 
     cdr_token_party: PartyId | None = None  # sessions PUT, cdrs POST: the eMSP of the token
     session_id: str | None = None
@@ -25,6 +26,16 @@ class ContentKeys:
 
 
 @dataclasses.dataclass(frozen=True)
+class ResultUrls:
+    """Where the request carries a URL of the requester's for asynchronous results (commands, charging profiles),
+    which the receiver must get a stand-in for."""
+
+    in_body: bool = False  # a top-level `response_url` string in the body
+    in_query: bool = False  # a `response_url` query parameter (charging profiles GET)
+    until: str | None = None  # RESERVE_NOW's expiry_date: results may come until then
+
+
+@dataclasses.dataclass(frozen=True)
 class RoutingRequest:
     platform_id: str  # the authenticated platform
     module: str
@@ -34,10 +45,11 @@ class RoutingRequest:
     to: PartyId | None
     from_: PartyId | None
     keys: ContentKeys = ContentKeys()
+    result_urls: ResultUrls = ResultUrls()
+    segments: list[str] = dataclasses.field(init=False, compare=False, repr=False)  # the path's, decoded
 
-    @property
-    def segments(self) -> list[str]:
-        return split_path(self.path)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", split_path(self.path))
 
     @property
     def is_push(self) -> bool:
@@ -45,6 +57,8 @@ class RoutingRequest:
 
 
 FORBIDDEN_IN_SEGMENTS = ("/", "?", "#", "\\", "%")
+# RFC 3986 pchar without percent-encodings: a segment of only these is what it says.
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@]*")
 
 
 def split_path(path: str) -> list[str]:
@@ -58,6 +72,8 @@ def unsafe_segment(path: str) -> str | None:
     no OCPI id holds (control characters, bytes that are not UTF-8, overlong forms such as `%c0%ae` among them);
     None if the path is safe to append to an endpoint URL."""
     for segment in path.split("/"):
+        if _PLAIN_SEGMENT.fullmatch(segment) and segment not in (".", ".."):
+            continue  # nothing encoded, nothing to decode: the common case, checked at C speed
         try:
             decoded = unquote_to_bytes(segment).decode("utf-8")
         except UnicodeDecodeError:
@@ -74,38 +90,50 @@ def _is_control(character: str) -> bool:
     return code < 0x20 or 0x7F <= code <= 0x9F
 
 
-class _Token(msgspec.Struct):
-    country_code: str = ""
-    party_id: str = ""
+# Modules whose pushes carry a response_url the receiver must get a stand-in for.
+RESPONSE_URL_MODULES = ("commands", "chargingprofiles")
+# Pushes whose body open routing reads (the token's eMSP, the location, the session, the reservation).
+ROUTED_BY_BODY = ("sessions", "cdrs", "commands")
 
 
-class _Body(msgspec.Struct):
-    """The few fields open routing reads; everything else in the body is ignored (and relayed untouched)."""
+@dataclasses.dataclass(frozen=True)
+class FirstLook:
+    """What the hub must know of a request before it reads the body."""
 
-    cdr_token: _Token | None = None
-    location_id: str | None = None
-    session_id: str | None = None
-    reservation_id: str | None = None
+    unsafe_segment: str | None  # see unsafe_segment: the request is refused
+    document_needed: bool  # see document_needed
 
 
-_decoder = msgspec.json.Decoder(_Body)
+def first_look(module: str, interface: str, method: str, path: str, to_hub_or_nobody: bool) -> FirstLook:
+    return FirstLook(unsafe_segment(path), document_needed(module, interface, method, to_hub_or_nobody))
+
+
+def document_needed(module: str, interface: str, method: str, to_hub_or_nobody: bool) -> bool:
+    """Whether anything will read the body's content: the broadcast store (a push of a location, tariff or token
+    addressed to the hub or to nobody), stand-ins for a response_url, open routing by body. Everything else passes
+    as the bytes it came in, only checked to be JSON."""
+    if method not in ("POST", "PUT", "PATCH"):
+        return False
+    if module in RESPONSE_URL_MODULES:
+        return True
+    if module in BROADCAST_MODULES and interface != SENDER and to_hub_or_nobody:
+        return True
+    return module in ROUTED_BY_BODY and method in ("POST", "PUT") and to_hub_or_nobody
 
 
 def content_keys(
-    module: str, interface: str, method: str, path: str, body: bytes | None, token_type: str | None = None
+    module: str, interface: str, method: str, path: str, document: Any, token_type: str | None = None
 ) -> ContentKeys:
-    """Read the routing-relevant keys of a request from its path and, where open routing needs it, its body."""
+    """The routing-relevant keys of a request, from its path and (where one was parsed) its body document."""
     segments = split_path(path)
-    parsed = _Body()
-    if body and method in ("POST", "PUT") and module in ("sessions", "cdrs", "commands"):
-        try:
-            parsed = _decoder.decode(body)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            parsed = _Body()
+    body = document if isinstance(document, dict) and method in ("POST", "PUT") else {}
     token_party = None
-    if parsed.cdr_token is not None and parsed.cdr_token.country_code and parsed.cdr_token.party_id:
-        token_party = PartyId.of(parsed.cdr_token.country_code, parsed.cdr_token.party_id)
-    session_id = parsed.session_id
+    cdr_token = body.get("cdr_token") if module in ("sessions", "cdrs") else None
+    if isinstance(cdr_token, dict):
+        country_code, party_id = cdr_token.get("country_code"), cdr_token.get("party_id")
+        if isinstance(country_code, str) and isinstance(party_id, str) and country_code and party_id:
+            token_party = PartyId.of(country_code, party_id)
+    session_id = _text(body, "session_id") if module in ("sessions", "cdrs", "commands") else None
     token_uid = None
     object_id = None
     command = None
@@ -121,13 +149,47 @@ def content_keys(
         command = segments[0]
     if module in ("locations", "tariffs") and interface == "SENDER" and segments:
         object_id = segments[0]
+    in_commands = module in ("commands", "sessions", "cdrs")
     return ContentKeys(
         cdr_token_party=token_party,
         session_id=session_id,
-        location_id=parsed.location_id,
+        location_id=_text(body, "location_id") if in_commands else None,
         token_uid=token_uid,
         token_type=token_type if token_uid else None,
-        reservation_id=parsed.reservation_id,
+        reservation_id=_text(body, "reservation_id") if in_commands else None,
         command=command,
         object_id=object_id,
     )
+
+
+def describe(
+    module: str,
+    interface: str,
+    method: str,
+    path: str,
+    document: Any,
+    token_type: str | None,
+    response_url_in_query: bool,
+) -> tuple[ContentKeys, ResultUrls]:
+    """What the request says about where it belongs, and which URLs of the requester's it carries."""
+    return (
+        content_keys(module, interface, method, path, document, token_type),
+        result_urls(module, method, path, document, response_url_in_query),
+    )
+
+
+def result_urls(module: str, method: str, path: str, document: Any, response_url_in_query: bool) -> ResultUrls:
+    if module not in RESPONSE_URL_MODULES:
+        return ResultUrls()
+    body = document if isinstance(document, dict) and method in ("POST", "PUT") else {}
+    reserve_now = module == "commands" and split_path(path)[:1] == ["RESERVE_NOW"]
+    return ResultUrls(
+        in_body=isinstance(body.get("response_url"), str),
+        in_query=module == "chargingprofiles" and response_url_in_query,
+        until=_text(body, "expiry_date") if reserve_now else None,
+    )
+
+
+def _text(body: dict[str, Any], field: str) -> str | None:
+    value = body.get(field)
+    return value if isinstance(value, str) else None

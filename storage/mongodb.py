@@ -562,7 +562,10 @@ class MongoMessageLog:
     async def append(self, records: list[MessageRecord]) -> None:
         if records:
             documents = [{**msgspec.to_builtins(record), "failed": message_failed(record)} for record in records]
-            await self._messages.insert_many(documents, ordered=True)
+            try:
+                await self._messages.insert_many(documents, ordered=True)
+            except PyMongoError as error:
+                raise StoreUnavailable(f"cannot write the message log: {_reason(error)}") from error
 
     async def query(
         self,

@@ -122,7 +122,8 @@ class ObjectStore(Protocol):
 
 
 class MessageLog(Protocol):
-    async def append(self, records: list[MessageRecord]) -> None: ...
+    async def append(self, records: list[MessageRecord]) -> None:
+        """All or nothing; raises StorageError when the store cannot take them (to be retried)."""
 
     async def query(
         self,

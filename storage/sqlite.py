@@ -706,6 +706,12 @@ class SqliteMessageLog(_SqliteTable):
     async def append(self, records: list[MessageRecord]) -> None:
         if not records:
             return
+        try:
+            await self._append(records)
+        except (sqlite3.Error, OSError) as error:
+            raise StoreUnavailable(f"cannot write the message log: {error}") from error
+
+    async def _append(self, records: list[MessageRecord]) -> None:
         async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO messages (at, request_id, correlation_id, from_party, to_party, module, platform_id,"

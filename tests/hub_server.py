@@ -15,9 +15,9 @@ import orjson
 from aiohttp import web
 
 from hub.app import create_app
+from hub.assembly import Hub, open_hub
 from hub.config import Settings
-from hub.context import HUB_CONTEXT, HubContext
-from hub.tokens import TokenCipher
+from hub.platforms.tokens import TokenCipher
 
 
 def free_port() -> int:
@@ -55,10 +55,8 @@ ADMIN_TOKEN = "test-admin-token-0123456789"
 class RunningHub:
     settings: Settings
     runner: web.AppRunner
-
-    @property
-    def context(self) -> HubContext:
-        return self.runner.app[HUB_CONTEXT]
+    context: Hub  # the hub's parts
+    exits: contextlib.AsyncExitStack
 
     @property
     def versions_url(self) -> str:
@@ -69,14 +67,21 @@ class RunningHub:
         return self.settings.base_url
 
     async def stop(self) -> None:
-        await self.runner.cleanup()
+        await self.exits.aclose()
 
 
 async def start_hub(settings: Settings) -> RunningHub:
-    runner = web.AppRunner(create_app(settings), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.host, settings.port).start()
-    return RunningHub(settings, runner)
+    exits = contextlib.AsyncExitStack()
+    try:
+        hub = await exits.enter_async_context(open_hub(settings, serving=True))
+        runner = web.AppRunner(create_app(hub), access_log=None)
+        await runner.setup()
+        exits.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, settings.host, settings.port).start()
+    except BaseException:
+        await exits.aclose()
+        raise
+    return RunningHub(settings, runner, hub, exits)
 
 
 @contextlib.asynccontextmanager

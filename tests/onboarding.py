@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.invitations import invite_and_announce, parse_party
+from hub.platforms.parties import parse_party
 from tests.hub_server import RunningHub
 from tests.platform_sim import SimulatedPlatform
 
@@ -10,7 +10,7 @@ from tests.platform_sim import SimulatedPlatform
 async def invite_for(hub: RunningHub, platform: SimulatedPlatform, extra: tuple[str, ...] = ()) -> str:
     parties = [parse_party(f"{r.country_code}:{r.party_id}:{r.role}") for r in platform.roles]
     parties += [parse_party(text) for text in extra]
-    invitation = await invite_and_announce(hub.context, parties)
+    invitation = await hub.context.invitations.invite_and_announce(parties)
     return invitation.token_a
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from hub import agreements
-from hub.invitations import parse_party
+from hub.platforms import agreements
+from hub.platforms.parties import parse_party
 from tests.hub_server import RunningHub, call
 from tests.onboarding import onboard
 from tests.platform_sim import Role, SimulatedPlatform

@@ -181,7 +181,9 @@ async def test_rotating_the_secret_key_keeps_every_partner_reachable(tmp_path, p
 
     async with running_hub(settings) as hub:
         (platform,) = hub.context.directory.platforms()
-        assert hub.context.peer_token(platform) == cpo.token_for_hub, "the partner's token reads with the new key"
+        assert hub.context.peer_tokens.token_for(platform) == cpo.token_for_hub, (
+            "the partner's token reads with the new key"
+        )
     try:
         async with running_hub(hub_settings(store, secret_key=old_key)):
             raise AssertionError("the old key must be refused")

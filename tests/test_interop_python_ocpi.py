@@ -17,7 +17,8 @@ import threading
 
 import pytest
 
-from hub.invitations import invite, parse_party
+from hub.platforms.invitations import invite
+from hub.platforms.parties import parse_party
 from storage.models import ConnectionStatus, PlatformState
 from tests.hub_server import call
 
@@ -73,7 +74,7 @@ async def test_python_ocpi_registers_with_the_hub(hub):
         assert platform.versions_url == f"{peer_base}/versions"
         assert platform.endpoint("credentials", "SENDER") is not None
         # The hub reaches python-ocpi with Token B, python-ocpi reaches the hub with Token C.
-        assert hub.context.peer_token(platform) == token_b
+        assert hub.context.peer_tokens.token_for(platform) == token_b
         peer_credentials = await call("GET", f"{peer_base}/2.2.1/credentials/", token_b, from_hub=False)
         assert (peer_credentials.status, peer_credentials.status_code) == (200, 1000)
         assert (await call("GET", f"{hub.url}/ocpi/2.2.1/hubclientinfo", token_c)).status == 200

@@ -72,7 +72,7 @@ import aiohttp
 import pytest
 import requests
 
-from hub.invitations import invite_and_announce, parse_party
+from hub.platforms.parties import parse_party
 from tests.hub_server import Answer, RunningHub, call, hub_settings, start_hub
 from tests.onboarding import onboard
 from tests.platform_sim import Role, SimulatedPlatform
@@ -415,7 +415,7 @@ class PythonOcpi:
 
     async def register(self, hub: RunningHub) -> None:
         """python-ocpi registers with the hub with its own `_sendRegisterResponse`."""
-        invitation = await invite_and_announce(hub.context, [parse_party(f"{self.party}:{self.role}")])
+        invitation = await hub.context.invitations.invite_and_announce([parse_party(f"{self.party}:{self.role}")])
         reply = await self.ask("register", hub_ocpi=f"{hub.url}/ocpi", token_a=invitation.token_a)
         self.platform_id = invitation.platform.id
         self.token_b, self.token_c, self.discovered = reply["token_b"], reply["token_c"], reply["discovered"]

@@ -11,25 +11,18 @@ import orjson
 import yaml
 from aiohttp import web
 
-from hub import agreements as agreement_service
-from hub.admin.auth import ADMIN_AUTH
+from hub.admin.filters import ApiError, message_filters
+from hub.admin.keys import ADMIN_AUTH, HUB
 from hub.admin.stats import overview
 from hub.admin.views import agreement_view, message_view, platform_view
-from hub.context import HUB_CONTEXT, HubContext
-from hub.invitations import OnboardingError, invite_and_announce, parse_party
-from hub.offboarding import remove, revoke
-from hub.timeutil import parse_datetime
+from hub.assembly import Hub
+from hub.platforms import agreements as agreement_rules
+from hub.platforms.parties import OnboardingError, parse_party
 from storage.errors import AgreementExists, ConcurrentUpdate
 from storage.models import AgreementState
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
 PartyText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.field = status, message, field
 
 
 class InvitationRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -66,11 +59,11 @@ def reply(data: Any, status: int = 200) -> web.Response:
 @web.middleware
 async def api_guard(request: web.Request, handler) -> web.StreamResponse:
     """Admin credentials for everything under /admin/api/ (except its description); JSON errors, never a trace."""
-    if not request.path.startswith("/admin/api/"):
+    if not request.path.startswith(API_PREFIX):
         return await handler(request)
     if request.path not in ("/admin/api/openapi.yaml", "/admin/api/openapi.json"):
         auth = request.app[ADMIN_AUTH]
-        signed_in = request.method == "GET" and await auth.session_ok(request, request.app[HUB_CONTEXT].store)
+        signed_in = request.method == "GET" and await auth.session_ok(request, request.app[HUB].store)
         if not (auth.bearer_ok(request) or signed_in):
             response = error_body(401, "admin credentials required: Authorization: Bearer <admin token>")
             response.headers["WWW-Authenticate"] = 'Bearer realm="ocpi-hub admin"'
@@ -101,11 +94,11 @@ async def _body(request: web.Request, kind: type) -> Any:
         raise ApiError(400, f"request body is not valid JSON: {error}") from error
 
 
-def _context(request: web.Request) -> HubContext:
-    return request.app[HUB_CONTEXT]
+def _context(request: web.Request) -> Hub:
+    return request.app[HUB]
 
 
-async def _platform(context: HubContext, platform_id: str):
+async def _platform(context: Hub, platform_id: str):
     platform = await context.store.platforms.get(platform_id)
     if platform is None:
         raise ApiError(404, f"no platform {platform_id}")
@@ -125,13 +118,13 @@ async def get_platform(request: web.Request) -> web.Response:
 
 async def unregister_platform(request: web.Request) -> web.Response:
     context = _context(request)
-    platform = await revoke(context, await _platform(context, request.match_info["platform_id"]))
+    platform = await context.offboarding.revoke(await _platform(context, request.match_info["platform_id"]))
     return reply(platform_view(context, platform))
 
 
 async def remove_platform(request: web.Request) -> web.Response:
     context = _context(request)
-    await remove(context, await _platform(context, request.match_info["platform_id"]))
+    await context.offboarding.remove(await _platform(context, request.match_info["platform_id"]))
     return web.Response(status=204)
 
 
@@ -140,7 +133,7 @@ async def create_invitation(request: web.Request) -> web.Response:
     body = await _body(request, InvitationRequest)
     try:
         parties = [parse_party(text) for text in body.parties]
-        invitation = await invite_and_announce(context, parties, body.name)
+        invitation = await context.invitations.invite_and_announce(parties, body.name)
     except OnboardingError as error:
         raise ApiError(422, str(error), "parties") from error
     return reply(
@@ -161,7 +154,7 @@ async def get_agreement(request: web.Request) -> web.Response:
     return reply(agreement_view(await _agreement(_context(request), request.match_info["agreement_id"])))
 
 
-async def _agreement(context: HubContext, agreement_id: str):
+async def _agreement(context: Hub, agreement_id: str):
     agreement = await context.store.agreements.get(agreement_id)
     if agreement is None:
         raise ApiError(404, f"no agreement {agreement_id}")
@@ -173,12 +166,11 @@ async def create_agreement(request: web.Request) -> web.Response:
     body = await _body(request, AgreementRequest)
     try:
         first, second = (parse_party(text) for text in body.parties)
-        agreement = await agreement_service.add(context.store, first, second, body.modules, body.state)
-    except agreement_service.AgreementError as error:
+        agreement = await context.agreements.add(first, second, body.modules, body.state)
+    except agreement_rules.AgreementError as error:
         raise ApiError(409 if error.conflict else 422, str(error), error.field) from error
     except OnboardingError as error:
         raise ApiError(422, str(error), "parties") from error
-    await context.routing.refresh_agreements()
     return reply(agreement_view(agreement), 201)
 
 
@@ -191,28 +183,26 @@ async def change_agreement(request: web.Request) -> web.Response:
         changes["state"] = body.state
     if body.modules is not None:
         try:
-            changes["modules"] = agreement_service.check_modules(body.modules)
-        except agreement_service.AgreementError as error:
+            changes["modules"] = agreement_rules.check_modules(body.modules)
+        except agreement_rules.AgreementError as error:
             raise ApiError(422, str(error), "modules") from error
     try:
-        changed = await context.store.agreements.save(msgspec.structs.replace(agreement, **changes))
+        changed = await context.agreements.change(agreement, **changes)
     except (ConcurrentUpdate, AgreementExists) as error:
         raise ApiError(409, "the agreement changed meanwhile; read it again") from error
-    await context.routing.refresh_agreements()
     return reply(agreement_view(changed))
 
 
 async def delete_agreement(request: web.Request) -> web.Response:
     context = _context(request)
-    if not await context.store.agreements.delete(request.match_info["agreement_id"]):
+    if not await context.agreements.delete(request.match_info["agreement_id"]):
         raise ApiError(404, f"no agreement {request.match_info['agreement_id']}")
-    await context.routing.refresh_agreements()
     return web.Response(status=204)
 
 
 async def export_agreements(request: web.Request) -> web.Response:
     agreements = await _context(request).store.agreements.list_all()
-    return web.Response(text=agreement_service.export_yaml(agreements), content_type="application/yaml")
+    return web.Response(text=agreement_rules.export_yaml(agreements), content_type="application/yaml")
 
 
 async def import_agreements(request: web.Request) -> web.Response:
@@ -223,47 +213,12 @@ async def import_agreements(request: web.Request) -> web.Response:
     except UnicodeDecodeError as error:
         raise ApiError(400, "the body must be UTF-8 YAML") from error
     try:
-        created, updated, removed = await agreement_service.import_yaml(context.store, text, replace)
-    except agreement_service.AgreementError as error:
+        created, updated, removed = await context.agreements.import_yaml(text, replace)
+    except agreement_rules.AgreementError as error:
         raise ApiError(409 if error.conflict else 422, str(error)) from error
     except OnboardingError as error:
         raise ApiError(422, str(error)) from error
-    await context.routing.refresh_agreements()
     return reply({"created": created, "updated": updated, "removed": removed})
-
-
-def _moment(request: web.Request, name: str) -> float | None:
-    text = request.query.get(name)
-    if not text:
-        return None
-    try:
-        return parse_datetime(text).timestamp()
-    except ValueError as error:
-        raise ApiError(400, f"{name} must be an RFC 3339 date-time, e.g. 2026-11-25T10:00:00Z", name) from error
-
-
-def message_filters(request: web.Request) -> dict[str, Any]:
-    query = request.query
-    failed = query.get("failed")
-    if failed not in (None, "", "true", "false"):
-        raise ApiError(400, "failed must be true or false", "failed")
-    try:
-        limit = int(query.get("limit", "100"))
-    except ValueError as error:
-        raise ApiError(400, "limit must be an integer", "limit") from error
-    if not 1 <= limit <= 1000:
-        raise ApiError(400, "limit must be between 1 and 1000", "limit")
-    return {
-        "request_id": query.get("request_id") or None,
-        "correlation_id": query.get("correlation_id") or None,
-        "party": (query.get("party") or "").upper() or None,
-        "module": query.get("module") or None,
-        "platform_id": query.get("platform_id") or None,
-        "failed": None if not failed else failed == "true",
-        "since": _moment(request, "since"),
-        "until": _moment(request, "until"),
-        "limit": limit,
-    }
 
 
 async def search_messages(request: web.Request) -> web.Response:
@@ -286,8 +241,12 @@ async def openapi_json(request: web.Request) -> web.Response:
     return reply(yaml.safe_load(OPENAPI_PATH.read_text()))
 
 
+API_PREFIX = "/admin/api/"
+
+
 def add_routes(app: web.Application) -> None:
-    api = "/admin/api"
+    """Routes of the admin sub-application (mounted at /admin)."""
+    api = "/api"
     app.router.add_get(f"{api}/openapi.yaml", openapi_yaml)
     app.router.add_get(f"{api}/openapi.json", openapi_json)
     app.router.add_get(f"{api}/overview", get_overview)

@@ -125,6 +125,3 @@ class AdminAuth:
 
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
-
-
-ADMIN_AUTH = web.AppKey("admin_auth", AdminAuth)

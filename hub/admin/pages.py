@@ -10,15 +10,14 @@ import aiohttp_jinja2
 import structlog
 from aiohttp import web
 
-from hub import agreements as agreement_service
-from hub.admin.api import ApiError, message_filters
-from hub.admin.auth import ADMIN_AUTH, SESSION_COOKIE
+from hub.admin.auth import SESSION_COOKIE
 from hub.admin.charts import latency_chart, traffic_chart
+from hub.admin.filters import ApiError, message_filters
+from hub.admin.keys import ADMIN_AUTH, HUB
 from hub.admin.stats import overview
 from hub.admin.views import agreement_view, message_view, platform_view
-from hub.context import HUB_CONTEXT, HubContext
-from hub.invitations import OnboardingError, invite_and_announce, parse_party
-from hub.offboarding import remove, revoke
+from hub.assembly import Hub
+from hub.platforms.parties import OnboardingError, parse_party
 from routing.model import FUNCTIONAL_MODULES
 from storage.models import AgreementState
 
@@ -35,7 +34,7 @@ async def page_guard(request: web.Request, handler) -> web.StreamResponse:
     auth = request.app[ADMIN_AUTH]
     # The traffic table refreshing itself every 2 s is not the operator being active.
     activity = path != "/admin/traffic/rows"
-    if not await auth.session_ok(request, request.app[HUB_CONTEXT].store, activity):
+    if not await auth.session_ok(request, request.app[HUB].store, activity):
         if not activity:
             return web.Response(status=401, text="signed out")
         raise web.HTTPSeeOther(f"/admin/login?next={quote(request.path_qs)}")
@@ -66,8 +65,8 @@ def _error_page(request: web.Request, status: int, message: str) -> web.Response
     return _page(request, "error.html", {"status": status, "message": message}, status)
 
 
-def _context(request: web.Request) -> HubContext:
-    return request.app[HUB_CONTEXT]
+def _context(request: web.Request) -> Hub:
+    return request.app[HUB]
 
 
 def _page(request: web.Request, template: str, values: dict[str, Any], status: int = 200) -> web.Response:
@@ -96,12 +95,12 @@ async def login(request: web.Request) -> web.Response:
     response = web.HTTPSeeOther(target)
     response.set_cookie(
         SESSION_COOKIE,
-        await auth.new_session(request.config_dict[HUB_CONTEXT].store),
+        await auth.new_session(request.app[HUB].store),
         max_age=int(auth.lifetime_seconds),
         httponly=True,
         samesite="Strict",
         # Behind a TLS-terminating proxy the request itself looks plain: the public URL says what users see.
-        secure=request.secure or request.config_dict[HUB_CONTEXT].settings.base_url.startswith("https://"),
+        secure=request.secure or request.app[HUB].settings.base_url.startswith("https://"),
         path="/admin",
     )
     raise response
@@ -151,7 +150,7 @@ async def invite(request: web.Request) -> web.Response:
     lines = [line.strip() for line in str(form.get("parties", "")).replace(",", "\n").splitlines() if line.strip()]
     try:
         parties = [parse_party(line) for line in lines]
-        invitation = await invite_and_announce(context, parties, str(form.get("name", "")).strip())
+        invitation = await context.invitations.invite_and_announce(parties, str(form.get("name", "")).strip())
     except OnboardingError as error:
         return await platforms_page(request, error=str(error), status=422)
     shown = {
@@ -185,7 +184,7 @@ async def unregister_platform(request: web.Request) -> web.Response:
     context = _context(request)
     platform = await context.store.platforms.get(request.match_info["platform_id"])
     if platform is not None:
-        await revoke(context, platform)
+        await context.offboarding.revoke(platform)
     raise web.HTTPSeeOther(f"/admin/platforms/{request.match_info['platform_id']}")
 
 
@@ -193,7 +192,7 @@ async def remove_platform(request: web.Request) -> web.Response:
     context = _context(request)
     platform = await context.store.platforms.get(request.match_info["platform_id"])
     if platform is not None:
-        await remove(context, platform)
+        await context.offboarding.remove(platform)
     raise web.HTTPSeeOther("/admin/platforms")
 
 
@@ -228,10 +227,9 @@ async def create_agreement(request: web.Request) -> web.Response:
     if not first or not second:
         return await agreements_page(request, error="Choose both parties.", status=422)
     try:
-        agreement = await agreement_service.add(context.store, parse_party(first), parse_party(second), modules, state)
+        agreement = await context.agreements.add(parse_party(first), parse_party(second), modules, state)
     except OnboardingError as error:
         return await agreements_page(request, error=str(error), status=422)
-    await context.routing.refresh_agreements()
     return await agreements_page(request, notice=f"Agreement {agreement.id} recorded ({agreement.state.value}).")
 
 
@@ -242,14 +240,13 @@ async def change_agreement(request: web.Request) -> web.Response:
     reference = request.match_info["agreement_id"]
     try:
         if action == "remove":
-            await agreement_service.remove(context.store, reference)
+            await context.agreements.remove(reference)
         elif action in ("ACTIVE", "SUSPENDED"):
-            await agreement_service.set_state(context.store, reference, AgreementState(action))
+            await context.agreements.set_state(reference, AgreementState(action))
         else:
             raise ApiError(400, "unknown action")
     except (OnboardingError, ApiError) as error:
         return await agreements_page(request, error=str(error), status=422)
-    await context.routing.refresh_agreements()
     raise web.HTTPSeeOther("/admin/agreements")
 
 
@@ -297,22 +294,18 @@ async def _traffic_rows(request: web.Request, filters: dict[str, Any]) -> list[d
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/admin", to_overview)
-    app.router.add_get("/admin/", overview_page)
-    app.router.add_get("/admin/login", login_form)
-    app.router.add_post("/admin/login", login)
-    app.router.add_post("/admin/logout", logout)
-    app.router.add_get("/admin/platforms", platforms_page)
-    app.router.add_post("/admin/platforms", invite)
-    app.router.add_get("/admin/platforms/{platform_id}", platform_page)
-    app.router.add_post("/admin/platforms/{platform_id}/unregister", unregister_platform)
-    app.router.add_post("/admin/platforms/{platform_id}/remove", remove_platform)
-    app.router.add_get("/admin/agreements", agreements_page)
-    app.router.add_post("/admin/agreements", create_agreement)
-    app.router.add_post("/admin/agreements/{agreement_id}", change_agreement)
-    app.router.add_get("/admin/traffic", traffic_page)
-    app.router.add_get("/admin/traffic/rows", traffic_rows)
-
-
-async def to_overview(request: web.Request) -> web.Response:
-    raise web.HTTPSeeOther("/admin/")
+    """Routes of the admin sub-application (mounted at /admin)."""
+    app.router.add_get("/", overview_page)
+    app.router.add_get("/login", login_form)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+    app.router.add_get("/platforms", platforms_page)
+    app.router.add_post("/platforms", invite)
+    app.router.add_get("/platforms/{platform_id}", platform_page)
+    app.router.add_post("/platforms/{platform_id}/unregister", unregister_platform)
+    app.router.add_post("/platforms/{platform_id}/remove", remove_platform)
+    app.router.add_get("/agreements", agreements_page)
+    app.router.add_post("/agreements", create_agreement)
+    app.router.add_post("/agreements/{agreement_id}", change_agreement)
+    app.router.add_get("/traffic", traffic_page)
+    app.router.add_get("/traffic/rows", traffic_rows)

@@ -7,11 +7,11 @@ import time
 from collections import Counter
 from typing import Any
 
-from hub.context import HubContext
+from hub.assembly import Hub
 from storage.models import ConnectionStatus, PlatformState
 
 
-def overview(context: HubContext, now: float | None = None) -> dict[str, Any]:
+def overview(context: Hub, now: float | None = None) -> dict[str, Any]:
     now = time.time() if now is None else now
     platforms = context.directory.platforms()
     platform_states = Counter(platform.state.value for platform in platforms)

@@ -7,8 +7,8 @@ from typing import Any
 
 import msgspec
 
-from hub.context import HubContext
-from hub.timeutil import format_datetime
+from hub.assembly import Hub
+from routing.datetimes import format_datetime
 from storage.models import Agreement, ConnectionStatus, MessageRecord, Platform, PlatformState, message_failed
 
 
@@ -31,7 +31,7 @@ def connection(platform: Platform) -> dict[str, str]:
     return {"label": "connected", "tone": "ok"}
 
 
-def platform_view(context: HubContext, platform: Platform) -> dict[str, Any]:
+def platform_view(context: Hub, platform: Platform) -> dict[str, Any]:
     last_seen = context.liveness.last_seen_at(platform.id)
     registered_once = platform.versions_url is not None
     return {

@@ -1,0 +1,78 @@
+"""The OCPI 2.2.1 credentials object: as the hub reads it from platforms (validated with msgspec), and the hub's own."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from hub.config import Settings
+from hub.ocpi.errors import OcpiError
+from hub.ocpi.tokens import is_valid_token
+from routing.status import Status
+
+ROLES = ("CPO", "EMSP", "HUB", "NAP", "NSP", "OTHER", "SCSP")
+
+CountryCode = Annotated[str, msgspec.Meta(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")]
+PartyId = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern=r"^[A-Za-z0-9]{3}$")]
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^https?://")]
+
+
+class BusinessDetails(msgspec.Struct, forbid_unknown_fields=False):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    website: Url | None = None
+    logo: dict[str, Any] | None = None
+
+
+class CredentialsRole(msgspec.Struct, forbid_unknown_fields=False):
+    role: str
+    business_details: BusinessDetails
+    party_id: PartyId
+    country_code: CountryCode
+
+
+class Credentials(msgspec.Struct, forbid_unknown_fields=False):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    url: Url
+    roles: Annotated[list[CredentialsRole], msgspec.Meta(min_length=1)]
+
+
+def parse_credentials(document: Any) -> Credentials:
+    try:
+        credentials = msgspec.convert(document, Credentials)
+    except msgspec.ValidationError as error:
+        raise OcpiError(Status.INVALID_PARAMETERS, f"invalid credentials object: {error}") from error
+    if not is_valid_token(credentials.token):
+        raise OcpiError(
+            Status.INVALID_PARAMETERS, "invalid credentials object: token must be printable ASCII, no spaces"
+        )
+    seen = set()
+    for role in credentials.roles:
+        if role.role not in ROLES:
+            raise OcpiError(Status.INVALID_PARAMETERS, f"invalid credentials object: unknown role {role.role!r}")
+        key = (role.country_code.upper(), role.party_id.upper(), role.role)
+        if key in seen:
+            raise OcpiError(
+                Status.INVALID_PARAMETERS, f"invalid credentials object: role {'*'.join(key)} is listed twice"
+            )
+        seen.add(key)
+    return credentials
+
+
+def hub_credentials(settings: Settings, token: str) -> dict[str, Any]:
+    """The hub's own credentials: in OCPI 2.2.1 a hub lists only itself, with role HUB."""
+    business_details: dict[str, Any] = {"name": settings.business_name}
+    if settings.business_website:
+        business_details["website"] = settings.business_website
+    return {
+        "token": token,
+        "url": settings.versions_url,
+        "roles": [
+            {
+                "role": "HUB",
+                "business_details": business_details,
+                "party_id": settings.party_id,
+                "country_code": settings.country_code,
+            }
+        ],
+    }

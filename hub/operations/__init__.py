@@ -1,0 +1,2 @@
+"""What operators watch: the message log, traffic figures, metrics, health, logging, and the hub's periodic
+housekeeping."""

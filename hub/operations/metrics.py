@@ -1,0 +1,105 @@
+"""Prometheus metrics of one hub process, on its own registry (several hubs can live in one test process).
+
+Label values are party ids (`CC:PID`) and platform ids: bounded by the number of parties on the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from storage.models import ConnectionStatus, Platform, PlatformState
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+FAN_OUT_BUCKETS = (0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000)
+
+
+class HubMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "ocpi_hub_requests",
+            "Routed OCPI requests, by module, method, sending and receiving party, and the OCPI status answered.",
+            ["module", "method", "from_party", "to_party", "status_code", "outcome"],
+            registry=self.registry,
+        )
+        self.forward_latency = Histogram(
+            "ocpi_hub_forward_latency_seconds",
+            "Time from receiving a request to answering it, for requests forwarded to a receiver.",
+            ["receiver_platform"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.fan_out = Histogram(
+            "ocpi_hub_broadcast_fan_out",
+            "Receivers per broadcast push.",
+            ["module"],
+            buckets=FAN_OUT_BUCKETS,
+            registry=self.registry,
+        )
+        self.timeouts = Counter(
+            "ocpi_hub_forward_timeouts",
+            "Forwarded requests the receiver did not answer in time (4002).",
+            ["receiver_platform", "module"],
+            registry=self.registry,
+        )
+
+    def watch(
+        self,
+        platforms: Callable[[], list[Platform]],
+        message_log_queue: Callable[[], int],
+        message_log_dropped: Callable[[], int],
+        broadcast_queue: Callable[[], int],
+    ) -> None:
+        """Values read at scrape time from the parts that hold them (given by the assembly)."""
+        self.registry.register(_StateCollector(platforms, message_log_queue, message_log_dropped, broadcast_queue))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _StateCollector:
+    """Values read at scrape time: connection status per platform, queue depths."""
+
+    def __init__(self, platforms, message_log_queue, message_log_dropped, broadcast_queue) -> None:
+        self._platforms = platforms
+        self._message_log_queue = message_log_queue
+        self._message_log_dropped = message_log_dropped
+        self._broadcast_queue = broadcast_queue
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        connected = GaugeMetricFamily(
+            "ocpi_hub_platform_connected",
+            "1 when the platform is registered and at least one of its parties is CONNECTED.",
+            labels=["platform", "name", "state"],
+        )
+        parties = GaugeMetricFamily("ocpi_hub_parties", "Parties on the hub by connection status.", labels=["status"])
+        counts = dict.fromkeys(ConnectionStatus, 0)
+        for platform in self._platforms():
+            up = platform.state is PlatformState.REGISTERED and any(
+                p.status is ConnectionStatus.CONNECTED for p in platform.parties
+            )
+            connected.add_metric([platform.id, platform.name, platform.state.value], 1.0 if up else 0.0)
+            for party in platform.parties:
+                counts[party.status] += 1
+        for status, count in counts.items():
+            parties.add_metric([status.value], count)
+        yield connected
+        yield parties
+        yield GaugeMetricFamily(
+            "ocpi_hub_message_log_queue_depth",
+            "Message log records waiting to be written.",
+            value=self._message_log_queue(),
+        )
+        yield GaugeMetricFamily(
+            "ocpi_hub_message_log_dropped",
+            "Message log records dropped because the buffer was full.",
+            value=self._message_log_dropped(),
+        )
+        yield GaugeMetricFamily(
+            "ocpi_hub_broadcast_queue_depth", "Broadcast deliveries waiting.", value=self._broadcast_queue()
+        )

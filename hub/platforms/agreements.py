@@ -1,0 +1,199 @@
+"""Agreements between parties: who may exchange which modules. The functions work on a store (the CLI uses them
+as they are); AgreementService also has the running hub reload them at once (the admin API and dashboard)."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+import yaml
+
+from hub.ocpi.timeutil import now_ocpi
+from hub.platforms.parties import OnboardingError, PartyRef, parse_party
+from hub.platforms.routing_state import RoutingState
+from routing.model import FUNCTIONAL_MODULES
+from storage.errors import AgreementExists, ConcurrentUpdate, NotFound
+from storage.models import Agreement, AgreementState
+from storage.ports import Store
+
+
+class AgreementError(OnboardingError):
+    """`field`: the input at fault (parties or modules); `conflict`: the parties already have an agreement."""
+
+    def __init__(self, message: str, field: str = "parties", conflict: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.conflict = conflict
+
+
+def pair_of(first: PartyRef, second: PartyRef) -> tuple[str, str]:
+    a, b = sorted((str(first), str(second)))
+    if a == b:
+        raise AgreementError("an agreement needs two different parties")
+    return a, b
+
+
+def check_modules(modules: list[str] | tuple[str, ...]) -> list[str]:
+    if not modules:
+        return list(FUNCTIONAL_MODULES)
+    unknown = sorted(set(modules) - set(FUNCTIONAL_MODULES))
+    if unknown:
+        raise AgreementError(
+            f"unknown module(s) {', '.join(unknown)}; modules are: {', '.join(FUNCTIONAL_MODULES)}", "modules"
+        )
+    return sorted(set(modules))
+
+
+async def add(
+    store: Store, first: PartyRef, second: PartyRef, modules: list[str], state: AgreementState = AgreementState.ACTIVE
+) -> Agreement:
+    party_a, party_b = pair_of(first, second)
+    timestamp = now_ocpi()
+    agreement = Agreement(
+        id=uuid.uuid4().hex[:12],
+        party_a=party_a,
+        party_b=party_b,
+        modules=check_modules(modules),
+        state=state,
+        created_at=timestamp,
+        updated_at=timestamp,
+    )
+    try:
+        return await store.agreements.create(agreement)
+    except AgreementExists as error:
+        raise AgreementError(
+            f"{party_a} and {party_b} already have agreement {error.existing_id}; change that one", conflict=True
+        ) from error
+
+
+async def find(store: Store, reference: str) -> Agreement:
+    """By id, or by `PARTY,PARTY`."""
+    if "," in reference:
+        first, second = (parse_party(text) for text in reference.split(",", 1))
+        pair = pair_of(first, second)
+        for agreement in await store.agreements.list_all():
+            if (agreement.party_a, agreement.party_b) == pair:
+                return agreement
+        raise AgreementError(f"no agreement between {pair[0]} and {pair[1]}")
+    agreement = await store.agreements.get(reference)
+    if agreement is None:
+        raise AgreementError(f"no agreement {reference}")
+    return agreement
+
+
+async def set_state(store: Store, reference: str, state: AgreementState) -> Agreement:
+    for _ in range(5):
+        agreement = await find(store, reference)
+        try:
+            return await store.agreements.save(msgspec.structs.replace(agreement, state=state, updated_at=now_ocpi()))
+        except ConcurrentUpdate:
+            continue
+    raise AgreementError("the agreement kept changing; try again")
+
+
+async def remove(store: Store, reference: str) -> Agreement:
+    agreement = await find(store, reference)
+    await store.agreements.delete(agreement.id)
+    return agreement
+
+
+def export_yaml(agreements: list[Agreement]) -> str:
+    document = {
+        "agreements": [
+            {"parties": [a.party_a, a.party_b], "modules": a.modules, "state": a.state.value} for a in agreements
+        ]
+    }
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[int, int, int]:
+    """Create or update the agreements a YAML export lists; with `replace`, remove the ones it does not list.
+    The whole file is checked first, then applied as one change, or not at all. Returns (created, updated,
+    removed)."""
+    try:
+        document = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise AgreementError(f"not valid YAML: {error}") from error
+    entries = document.get("agreements") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise AgreementError("expected a mapping with a list under `agreements:`")
+    wanted: dict[tuple[str, str], tuple[list[str], AgreementState]] = {}
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("parties"), list) or len(entry["parties"]) != 2:
+            raise AgreementError(f"agreement #{number}: needs `parties: [CC:PID:ROLE, CC:PID:ROLE]`")
+        pair = pair_of(*(parse_party(str(p)) for p in entry["parties"]))
+        listed = entry.get("modules") or []
+        if not isinstance(listed, list) or not all(isinstance(module, str) for module in listed):
+            raise AgreementError(f"agreement #{number}: `modules` must be a list of module names", "modules")
+        modules = check_modules(listed)
+        try:
+            state = AgreementState(str(entry.get("state", "ACTIVE")).upper())
+        except ValueError as error:
+            raise AgreementError(f"agreement #{number}: state must be PROPOSED, ACTIVE or SUSPENDED") from error
+        if pair in wanted:
+            raise AgreementError(f"agreement #{number}: {pair[0]} and {pair[1]} are listed twice")
+        wanted[pair] = (modules, state)
+    existing = {(a.party_a, a.party_b): a for a in await store.agreements.list_all()}
+    timestamp = now_ocpi()
+    creates, saves, deletes = [], [], []
+    for pair, (modules, state) in wanted.items():
+        current = existing.get(pair)
+        if current is None:
+            creates.append(
+                Agreement(
+                    id=uuid.uuid4().hex[:12],
+                    party_a=pair[0],
+                    party_b=pair[1],
+                    modules=modules,
+                    state=state,
+                    created_at=timestamp,
+                    updated_at=timestamp,
+                )
+            )
+        elif current.modules != modules or current.state is not state:
+            saves.append(msgspec.structs.replace(current, modules=modules, state=state, updated_at=timestamp))
+    if replace:
+        deletes = [agreement for pair, agreement in existing.items() if pair not in wanted]
+    try:
+        await store.agreements.apply(creates, saves, deletes)
+    except (ConcurrentUpdate, AgreementExists, NotFound) as error:
+        raise AgreementError(
+            "the agreements changed while importing; nothing was changed: import the file again", conflict=True
+        ) from error
+    return len(creates), len(saves), len(deletes)
+
+
+class AgreementService:
+    def __init__(self, store: Store, routing: RoutingState) -> None:
+        self._store = store
+        self._routing = routing
+
+    async def add(self, first: PartyRef, second: PartyRef, modules: list[str], state: AgreementState) -> Agreement:
+        agreement = await add(self._store, first, second, modules, state)
+        await self._routing.refresh_agreements()
+        return agreement
+
+    async def set_state(self, reference: str, state: AgreementState) -> Agreement:
+        agreement = await set_state(self._store, reference, state)
+        await self._routing.refresh_agreements()
+        return agreement
+
+    async def change(self, agreement: Agreement, **changes) -> Agreement:
+        changed = await self._store.agreements.save(msgspec.structs.replace(agreement, **changes))
+        await self._routing.refresh_agreements()
+        return changed
+
+    async def remove(self, reference: str) -> Agreement:
+        agreement = await remove(self._store, reference)
+        await self._routing.refresh_agreements()
+        return agreement
+
+    async def delete(self, agreement_id: str) -> bool:
+        deleted = await self._store.agreements.delete(agreement_id)
+        await self._routing.refresh_agreements()
+        return deleted
+
+    async def import_yaml(self, text: str, replace: bool) -> tuple[int, int, int]:
+        counts = await import_yaml(self._store, text, replace)
+        await self._routing.refresh_agreements()
+        return counts

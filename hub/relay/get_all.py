@@ -1,0 +1,52 @@
+"""GET All via the hub: the hub answers a list GET from its copies of the broadcast objects of every owner the
+requester has an agreement with (the routing core chose them), paginated."""
+
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+
+from hub.ocpi.envelope import JSON_CONTENT_TYPE, envelope_bytes
+from hub.ocpi.pagination import page_headers, read_page
+from hub.relay.trail import Trail
+from hub.relay.transport import routing_headers
+from routing.decision import GetAll
+from routing.model import PartyId
+from routing.status import Status
+from storage.ports import ObjectStore
+
+PAGE_SIZE = 1000
+
+
+class GetAllAnswer:
+    def __init__(self, objects: ObjectStore, base_url: str, hub_party: PartyId) -> None:
+        self._objects = objects
+        self._base_url = base_url
+        self._hub_party = hub_party
+
+    async def answer(self, request: web.Request, decision: GetAll, trail: Trail) -> web.Response:
+        page = read_page(request, PAGE_SIZE)
+        objects, total = await self._objects.page(
+            decision.module,
+            [(owner.country_code, owner.party_id) for owner in decision.owners],
+            _key(page.date_from),
+            _key(page.date_to),
+            page.offset,
+            page.limit,
+        )
+        body = envelope_bytes(Status.SUCCESS, data=[orjson.Fragment(stored.body) for stored in objects])
+        headers = page_headers(request, self._base_url, page, total, PAGE_SIZE)
+        headers.update(routing_headers(decision.sender.id, self._hub_party))
+        trail.done(
+            to_party=str(self._hub_party),
+            http_status=200,
+            status_code=Status.SUCCESS,
+            outcome="answered",
+            response_bytes=len(body),
+            from_party=str(decision.sender.id),
+        )
+        return web.Response(body=body, content_type=JSON_CONTENT_TYPE, headers=headers)
+
+
+def _key(moment) -> str | None:
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
