@@ -14,7 +14,7 @@ from aiohttp import web
 from hub.admin.app import admin_app
 from hub.assembly import Hub
 from hub.ocpi.edge import ocpi_edge
-from hub.ocpi.versions import CALLBACK_PATH, VERSIONS_PATH, VersionsEndpoint, version_root
+from hub.ocpi.versions import CALLBACK_PATH, V211, VERSIONS_PATH, VersionsEndpoint, version_root
 from hub.operations.health import HealthEndpoints
 from hub.operations.housekeeping import EVERY_SECONDS
 from hub.platforms.clientinfo_endpoint import ClientInfoEndpoint
@@ -41,6 +41,13 @@ def create_app(hub: Hub) -> web.Application:
     app.router.add_route("PUT", f"{root}/credentials", credentials.put)
     app.router.add_route("DELETE", f"{root}/credentials", credentials.delete)
     app.router.add_get(f"{root}/hubclientinfo", client_info.get)
+    root_211 = version_root(V211)
+    credentials_211 = CredentialsEndpoint(settings, hub.authenticate, hub.registration, hub.offboarding, V211)
+    app.router.add_get(root_211, versions.details_211)
+    app.router.add_route("GET", f"{root_211}/credentials", credentials_211.get)
+    app.router.add_route("POST", f"{root_211}/credentials", credentials_211.post)
+    app.router.add_route("PUT", f"{root_211}/credentials", credentials_211.put)
+    app.router.add_route("DELETE", f"{root_211}/credentials", credentials_211.delete)
     modules = "|".join(FUNCTIONAL_MODULES)
     path = root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/[\s\S]*)?}"
     app.router.add_route("*", path, hub.relay.route)

@@ -215,9 +215,22 @@ def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -
     show_default=True,
     help="How the platform reads the token (plain for 2.1.1-style peers; the other is tried on a 401).",
 )
+@click.option(
+    "--version",
+    "ocpi_version",
+    type=click.Choice(["2.2.1", "2.1.1"]),
+    help="The OCPI version to register in [default: the best one both speak: 2.2.1, else 2.1.1].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def connect(
-    versions_url: str, token_a: str, parties: tuple[str, ...], name: str, auth_encoding: str, as_json: bool, **options
+    versions_url: str,
+    token_a: str,
+    parties: tuple[str, ...],
+    name: str,
+    auth_encoding: str,
+    ocpi_version: str | None,
+    as_json: bool,
+    **options,
 ) -> None:
     """Register the hub with a platform that issued a Token A to the hub. The hub must be running (the platform
     calls it back during the handshake)."""
@@ -229,13 +242,16 @@ def connect(
 
     async def go():
         async with open_hub(settings) as hub:
-            return await hub.connector.connect(versions_url, token_a, references, AuthEncoding(auth_encoding), name)
+            return await hub.connector.connect(
+                versions_url, token_a, references, AuthEncoding(auth_encoding), name, ocpi_version
+            )
 
     platform = run(go())
     if as_json:
-        click.echo(orjson.dumps({"platform_id": platform.id, "state": platform.state.value}).decode())
+        document = {"platform_id": platform.id, "state": platform.state.value, "version": platform.version}
+        click.echo(orjson.dumps(document).decode())
         return
-    click.echo(f"Registered with {versions_url} as platform {platform.id}.")
+    click.echo(f"Registered with {versions_url} as platform {platform.id} (OCPI {platform.version}).")
 
 
 @main.command()
@@ -321,6 +337,8 @@ def platforms(as_json: bool, **options: Any) -> None:
                 "id": p.id,
                 "name": p.name,
                 "state": p.state.value,
+                "version": p.version,
+                "quirks": p.quirks,
                 "versions_url": p.versions_url,
                 "parties": [{"party": p2.key, "status": p2.status.value} for p2 in p.parties],
             }
@@ -332,7 +350,9 @@ def platforms(as_json: bool, **options: Any) -> None:
         click.echo("No platforms yet. Onboard one with: ocpi-hub invite --party CC:PID:ROLE")
     for p in listed:
         parties_text = ", ".join(f"{party.key} {party.status.value}" for party in p.parties)
-        click.echo(f"{p.id}  {p.state.value:<12}  {p.name}  [{parties_text}]")
+        version = f"OCPI {p.version}" if p.version else "-"
+        quirks = f"  quirks: {p.quirks}" if p.quirks else ""
+        click.echo(f"{p.id}  {p.state.value:<12}  {version:<10}  {p.name}  [{parties_text}]{quirks}")
 
 
 @main.command()

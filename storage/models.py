@@ -68,8 +68,11 @@ class Platform(msgspec.Struct, kw_only=True, gc=False):
     peer_token_encrypted: str | None = None
     auth_encoding: AuthEncoding = AuthEncoding.BASE64
     versions_url: str | None = None
-    version: str | None = None
+    version: str | None = None  # the OCPI version it registered in: 2.2.1 or 2.1.1
     endpoints: list[Endpoint] = []
+    # The name of the quirk profile (translation.quirks.PROFILES) the hub reads this platform's messages with: known
+    # deviations of its implementation, set by the operator; "" for none.
+    quirks: str = ""
     created_at: str = ""
     updated_at: str = ""
     token_issued_at: str = ""

@@ -1,4 +1,6 @@
-"""The OCPI 2.2.1 credentials object: as the hub reads it from platforms (validated with msgspec), and the hub's own."""
+"""The credentials object: as the hub reads it from platforms (validated with msgspec), and the hub's own. OCPI 2.2.1
+has a list of roles; 2.1.1 is flat, one party without a role (the hub knows it from the invitation): read, it
+becomes a Credentials with one role whose `role` is "" ."""
 
 from __future__ import annotations
 
@@ -37,11 +39,30 @@ class Credentials(msgspec.Struct, forbid_unknown_fields=False):
     roles: Annotated[list[CredentialsRole], msgspec.Meta(min_length=1)]
 
 
-def parse_credentials(document: Any) -> Credentials:
+class Credentials211(msgspec.Struct, forbid_unknown_fields=False):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    url: Url
+    business_details: BusinessDetails
+    party_id: PartyId
+    country_code: CountryCode
+
+
+def parse_credentials(document: Any, version: str = "2.2.1") -> Credentials:
     try:
-        credentials = msgspec.convert(document, Credentials)
+        if version == "2.1.1":
+            flat = msgspec.convert(document, Credentials211)
+            role = CredentialsRole("", flat.business_details, flat.party_id, flat.country_code)
+            credentials = Credentials(flat.token, flat.url, [role])
+        else:
+            credentials = msgspec.convert(document, Credentials)
     except msgspec.ValidationError as error:
         raise OcpiError(Status.INVALID_PARAMETERS, f"invalid credentials object: {error}") from error
+    if version == "2.1.1":
+        if not is_valid_token(credentials.token):
+            raise OcpiError(
+                Status.INVALID_PARAMETERS, "invalid credentials object: token must be printable ASCII, no spaces"
+            )
+        return credentials
     if not is_valid_token(credentials.token):
         raise OcpiError(
             Status.INVALID_PARAMETERS, "invalid credentials object: token must be printable ASCII, no spaces"
@@ -59,11 +80,20 @@ def parse_credentials(document: Any) -> Credentials:
     return credentials
 
 
-def hub_credentials(settings: Settings, token: str) -> dict[str, Any]:
-    """The hub's own credentials: in OCPI 2.2.1 a hub lists only itself, with role HUB."""
+def hub_credentials(settings: Settings, token: str, version: str = "2.2.1") -> dict[str, Any]:
+    """The hub's own credentials: in OCPI 2.2.1 a hub lists only itself, with role HUB; in 2.1.1 it is itself, the
+    one party of the connection."""
     business_details: dict[str, Any] = {"name": settings.business_name}
     if settings.business_website:
         business_details["website"] = settings.business_website
+    if version == "2.1.1":
+        return {
+            "token": token,
+            "url": settings.versions_url,
+            "business_details": business_details,
+            "party_id": settings.party_id,
+            "country_code": settings.country_code,
+        }
     return {
         "token": token,
         "url": settings.versions_url,

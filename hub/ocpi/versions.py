@@ -9,11 +9,14 @@ from typing import Any
 from aiohttp import web
 
 from hub.ocpi.envelope import ocpi_response
-from routing.model import FUNCTIONAL_MODULES
+from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
 
-HUB_VERSION = "2.2.1"
+HUB_VERSION = "2.2.1"  # the version the routing core speaks (and the hub's own objects are shaped in)
+V211 = "2.1.1"
+SUPPORTED_VERSIONS = (HUB_VERSION, V211)  # best first: the hub as credentials sender picks the first the peer offers
 VERSIONS_PATH = "/ocpi/versions"
 INTERFACE_ROLES = ("SENDER", "RECEIVER")
+MODULES_211 = ("cdrs", "commands", "locations", "sessions", "tariffs", "tokens")
 
 # authenticate(request, registration_token_allowed=...) -> the caller; raises OcpiError (HTTP 401) otherwise.
 Authenticate = Callable[..., Awaitable[Any]]
@@ -25,6 +28,26 @@ def version_root(version: str = HUB_VERSION) -> str:
 
 
 CALLBACK_PATH = version_root() + "/hub/callback"  # stand-in URLs: {CALLBACK_PATH}/{mapping id}
+
+
+def interface_of(module: str, role: str) -> str:
+    """The 2.2.1 interface (SENDER or RECEIVER) a party in `role` implements in `module`: what a 2.1.1 endpoint,
+    which has no role, is."""
+    cpo_side = CPO_INTERFACE[module]
+    if role == "CPO":
+        return cpo_side
+    return "RECEIVER" if cpo_side == "SENDER" else "SENDER"
+
+
+def hub_endpoints_211(base_url: str, caller_role: str) -> list[dict[str, str]]:
+    """The hub's 2.1.1 endpoints for a caller in `caller_role`. 2.1.1 endpoints have no role: the hub is the other
+    side of every module to the caller (a CPO sees the hub as an eMSP: locations, sessions, cdrs and tariffs to push
+    to, tokens to pull and authorize at, commands for results; an eMSP sees it as a CPO), under one URL per module."""
+    root = base_url + version_root(V211)
+    endpoints = [{"identifier": "credentials", "url": f"{root}/credentials"}]
+    # With a slash at the end: some 2.1.1 clients append `{cc}/{pid}/{id}` without one (and others with one).
+    endpoints += [{"identifier": module, "url": f"{root}/{module}/"} for module in MODULES_211]
+    return endpoints
 
 
 def hub_endpoints(base_url: str) -> list[dict[str, str]]:
@@ -47,8 +70,15 @@ class VersionsEndpoint:
 
     async def versions(self, request: web.Request) -> web.Response:
         await self._authenticate(request, registration_token_allowed=True)
-        return ocpi_response([{"version": HUB_VERSION, "url": self._base_url + version_root()}])
+        return ocpi_response(
+            [{"version": version, "url": self._base_url + version_root(version)} for version in SUPPORTED_VERSIONS]
+        )
 
     async def details(self, request: web.Request) -> web.Response:
         await self._authenticate(request, registration_token_allowed=True)
         return ocpi_response({"version": HUB_VERSION, "endpoints": hub_endpoints(self._base_url)})
+
+    async def details_211(self, request: web.Request) -> web.Response:
+        caller = await self._authenticate(request, registration_token_allowed=True)
+        role = caller.platform.parties[0].role if caller.platform.parties else "EMSP"
+        return ocpi_response({"version": V211, "endpoints": hub_endpoints_211(self._base_url, role)})

@@ -12,6 +12,7 @@ from hub.config import Settings
 from hub.ocpi.credentials_object import hub_credentials, parse_credentials
 from hub.ocpi.errors import OcpiError
 from hub.ocpi.timeutil import now_ocpi
+from hub.ocpi.versions import V211
 from hub.platforms.clientinfo import ClientInfoNotifier
 from hub.platforms.directory import Directory
 from hub.platforms.discovery import discover_peer
@@ -52,11 +53,19 @@ class Connector:
         parties: list[PartyRef],
         encoding: AuthEncoding = AuthEncoding.BASE64,
         name: str = "",
+        version: str | None = None,
     ) -> Platform:
+        """`version`: the OCPI version to register in; by default the best one both speak (2.2.1, else 2.1.1, which
+        is one party per connection)."""
+        role = parties[0].role if len(parties) == 1 else None
         try:
-            peer = await discover_peer(self._client, versions_url, token_a, encoding)
+            peer = await discover_peer(self._client, versions_url, token_a, encoding, version=version, party_role=role)
         except OcpiError as error:
             raise OnboardingError(f"cannot use {versions_url} with that Token A: {error.message}") from error
+        if peer.version == V211 and len(parties) != 1:
+            raise OnboardingError(
+                f"{versions_url} speaks OCPI 2.1.1, which is one party per connection: name exactly one --party"
+            )
         credentials_url = next(e.url for e in peer.endpoints if e.identifier == "credentials")
 
         token_b = generate_token()
@@ -64,7 +73,11 @@ class Connector:
         self._directory.apply(platform)
         try:
             reply = await self._client.call(
-                "POST", credentials_url, token_a, peer.encoding, body=hub_credentials(self._settings, token_b)
+                "POST",
+                credentials_url,
+                token_a,
+                peer.encoding,
+                body=hub_credentials(self._settings, token_b, peer.version),
             )
         except CallFailed as error:
             await self._abandon(platform)
@@ -76,12 +89,12 @@ class Connector:
                 f"status_code {reply.status_code} {reply.message or ''}".strip()
             )
         try:
-            credentials = parse_credentials(reply.data)
+            credentials = parse_credentials(reply.data, peer.version)
         except OcpiError as error:
             await self._abandon(platform)
             raise OnboardingError(f"{credentials_url} answered with {error.message}") from error
 
-        announced = {(r.country_code.upper(), r.party_id.upper(), r.role): r for r in credentials.roles}
+        announced = {(r.country_code.upper(), r.party_id.upper(), r.role or (role or "")): r for r in credentials.roles}
         expected = {(p.country_code, p.party_id, p.role) for p in parties}
         unexpected = sorted(set(announced) - expected)
         if unexpected:

@@ -11,6 +11,7 @@ from hub.ocpi.bodies import read_json
 from hub.ocpi.credentials_object import hub_credentials
 from hub.ocpi.edge import request_ids
 from hub.ocpi.envelope import ocpi_response
+from hub.ocpi.versions import HUB_VERSION
 from hub.platforms.authentication import Authenticator
 from hub.platforms.directory import Caller
 from hub.platforms.offboarding import Offboarding
@@ -21,9 +22,18 @@ log = structlog.get_logger("hub.credentials")
 
 
 class CredentialsEndpoint:
+    """One per OCPI version: the version of the endpoint called is the version the platform registers in (a PUT to
+    the other version's endpoint moves it there)."""
+
     def __init__(
-        self, settings: Settings, authenticate: Authenticator, registration: Registration, offboarding: Offboarding
+        self,
+        settings: Settings,
+        authenticate: Authenticator,
+        registration: Registration,
+        offboarding: Offboarding,
+        version: str = HUB_VERSION,
     ) -> None:
+        self._version = version
         self._settings = settings
         self._authenticate = authenticate
         self._registration = registration
@@ -32,7 +42,7 @@ class CredentialsEndpoint:
     async def get(self, request: web.Request) -> web.Response:
         caller = await self._authenticate(request, registration_token_allowed=True)
         # The hub keeps only hashes of the tokens it issued; the one the caller authenticated with is the one it uses.
-        return ocpi_response(hub_credentials(self._settings, caller.token))
+        return ocpi_response(hub_credentials(self._settings, caller.token, self._version))
 
     async def post(self, request: web.Request) -> web.Response:
         caller = await self._authenticate(request, registration_token_allowed=True)
@@ -64,5 +74,7 @@ class CredentialsEndpoint:
     async def _exchange(self, request: web.Request, caller: Caller, expected_state: PlatformState) -> web.Response:
         request_id, correlation_id = request_ids(request)
         document = await read_json(request)
-        credentials = await self._registration.exchange(caller, document, expected_state, request_id, correlation_id)
+        credentials = await self._registration.exchange(
+            caller, document, expected_state, request_id, correlation_id, self._version
+        )
         return ocpi_response(credentials)

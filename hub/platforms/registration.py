@@ -15,6 +15,7 @@ from hub.config import Settings
 from hub.ocpi.credentials_object import Credentials, hub_credentials, parse_credentials
 from hub.ocpi.errors import OcpiError
 from hub.ocpi.timeutil import now_ocpi
+from hub.ocpi.versions import HUB_VERSION, V211
 from hub.platforms.clientinfo import ClientInfoNotifier
 from hub.platforms.directory import Caller, Directory
 from hub.platforms.discovery import discover_peer
@@ -58,19 +59,36 @@ class Registration:
         self._notifier = notifier
 
     async def exchange(
-        self, caller: Caller, document: Any, expected_state: PlatformState, request_id: str, correlation_id: str
+        self,
+        caller: Caller,
+        document: Any,
+        expected_state: PlatformState,
+        request_id: str,
+        correlation_id: str,
+        version: str = HUB_VERSION,
     ) -> dict[str, Any]:
-        """Register or update the caller with its credentials `document`; returns the hub's credentials to answer
+        """Register or update the caller with its credentials `document`, in the OCPI `version` whose credentials
+        endpoint it called (a PUT to the other version's moves it there); returns the hub's credentials to answer
         with (a new Token C)."""
-        credentials = parse_credentials(document)
+        credentials = parse_credentials(document, version)
         platform = caller.platform
-        claimed = self._claimed_parties(platform, credentials)
+        claimed = self._claimed_parties(platform, credentials, version)
+        party_role = next(iter(claimed))[2] if version == V211 else None
         peer = await discover_peer(
-            self._client, credentials.url, credentials.token, caller.encoding, correlation_id=correlation_id
+            self._client,
+            credentials.url,
+            credentials.token,
+            caller.encoding,
+            correlation_id=correlation_id,
+            version=version,
+            party_role=party_role,
         )
         token = generate_token()
         timestamp = now_ocpi()
-        business = {(r.country_code.upper(), r.party_id.upper(), r.role): r.business_details for r in credentials.roles}
+        business = {
+            (r.country_code.upper(), r.party_id.upper(), r.role or party_role): r.business_details
+            for r in credentials.roles
+        }
         used = hash_token(caller.token)
         overlap = self._settings.credentials_overlap_seconds
         cipher = self._cipher
@@ -121,9 +139,11 @@ class Registration:
             auth_encoding=peer.encoding.value,
             request_id=request_id,
         )
-        return hub_credentials(self._settings, token)
+        return hub_credentials(self._settings, token, version)
 
-    def _claimed_parties(self, platform: Platform, credentials: Credentials) -> set[tuple[str, str, str]]:
+    def _claimed_parties(self, platform: Platform, credentials: Credentials, version: str) -> set[tuple[str, str, str]]:
+        if version == V211:
+            return self._claimed_211(platform, credentials)
         allowed = {(p.country_code, p.party_id, p.role) for p in platform.parties}
         claimed = set()
         for role in credentials.roles:
@@ -132,6 +152,25 @@ class Registration:
                 raise OcpiError(Status.INVALID_PARAMETERS, self._refusal(platform, key))
             claimed.add(key)
         return claimed
+
+    def _claimed_211(self, platform: Platform, credentials: Credentials) -> set[tuple[str, str, str]]:
+        """A 2.1.1 connection is exactly one party, without a role: the one the invitation names, in its role."""
+        if len(platform.parties) != 1:
+            listed = ", ".join(p.key for p in platform.parties)
+            raise OcpiError(
+                Status.INVALID_PARAMETERS,
+                f"an OCPI 2.1.1 connection is one party, and this platform was invited for {len(platform.parties)} "
+                f"({listed}): register with OCPI 2.2.1, or ask the hub operator for one invitation per party",
+            )
+        (party,) = platform.parties
+        (announced,) = credentials.roles
+        if (announced.country_code.upper(), announced.party_id.upper()) != (party.country_code, party.party_id):
+            raise OcpiError(
+                Status.INVALID_PARAMETERS,
+                f"party {announced.country_code}*{announced.party_id} is not the one this platform was invited for; "
+                f"you may register: {party.country_code}*{party.party_id} ({party.role})",
+            )
+        return {(party.country_code, party.party_id, party.role)}
 
     def _refusal(self, platform: Platform, key: tuple[str, str, str]) -> str:
         country_code, party_id, role = key

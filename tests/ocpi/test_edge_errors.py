@@ -27,7 +27,7 @@ async def stored_state(hub):
 async def test_unknown_path_is_a_404_envelope(hub, platforms):
     cpo = await platforms([CPO])
     await onboard(hub, cpo)
-    for path in ("/nothing", "/ocpi/2.1.1/credentials", "/ocpi/2.2.1/payments", "/ocpi/2.2.1/sender/bookings"):
+    for path in ("/nothing", "/ocpi/2.0/credentials", "/ocpi/2.2.1/payments", "/ocpi/2.2.1/sender/bookings"):
         assert_envelope(await call("GET", hub.url + path, cpo.hub_token), 404, 2000)
 
 
