@@ -14,7 +14,7 @@ from aiohttp import web
 from hub.admin.app import admin_app
 from hub.assembly import Hub
 from hub.ocpi.edge import ocpi_edge
-from hub.ocpi.versions import CALLBACK_PATH, V211, VERSIONS_PATH, VersionsEndpoint, version_root
+from hub.ocpi.versions import CALLBACK_PATH, MODULES_211, V211, VERSIONS_PATH, VersionsEndpoint, version_root
 from hub.operations.health import HealthEndpoints
 from hub.operations.housekeeping import EVERY_SECONDS
 from hub.platforms.clientinfo_endpoint import ClientInfoEndpoint
@@ -51,6 +51,8 @@ def create_app(hub: Hub) -> web.Application:
     modules = "|".join(FUNCTIONAL_MODULES)
     path = root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/[\s\S]*)?}"
     app.router.add_route("*", path, hub.relay.route)
+    path_211 = root_211 + r"/{module:" + "|".join(MODULES_211) + r"}{rest:(/[\s\S]*)?}"
+    app.router.add_route("*", path_211, hub.relay.route_211)
     app.router.add_route("*", CALLBACK_PATH + "/{mapping_id}", hub.stand_in_calls.call)
     app.router.add_get("/health/live", health.live)
     app.router.add_get("/health/ready", health.ready)

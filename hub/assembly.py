@@ -40,6 +40,7 @@ from hub.relay.route import FactFinder, Forwarding, Relay
 from hub.relay.stand_in_calls import StandInCalls
 from hub.relay.stand_ins import StandIns
 from hub.relay.trail import Trails
+from hub.relay.translator import Translator
 from hub.relay.transport import ReceiverSlots
 from routing.model import PartyId
 from storage.opening import open_store
@@ -139,15 +140,19 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     broadcast_legs = Legs(broadcasts, ReceiverSlots(CONNECTIONS_PER_RECEIVER), directory, peer_tokens, stand_ins)
     fan_out = FanOut(broadcast_legs, trails, hub_party, settings.timeout_for)
     metrics.watch(directory.platforms, lambda: messages.queue_depth, lambda: messages.dropped, lambda: fan_out.queued)
+    translator = Translator(store.objects, metrics)
+    copies = ObjectCopies(store.objects)
+    learning = Learning(hints, settings, stand_ins.result_ttl)
     relay = Relay(
         authenticate,
         trails,
         routing,
         hub_party,
         FactFinder(store.objects, hints),
-        Forwarding(legs, stand_ins, Learning(hints, settings, stand_ins.result_ttl), settings.timeout_for),
-        Broadcaster(ObjectCopies(store.objects), fan_out, hub_party),
-        GetAllAnswer(store.objects, settings.base_url, hub_party),
+        Forwarding(legs, stand_ins, learning, settings.timeout_for, translator, directory, copies),
+        Broadcaster(copies, fan_out, hub_party, translator),
+        GetAllAnswer(store.objects, settings.base_url, hub_party, translator),
+        translator,
     )
     return Hub(
         settings=settings,
@@ -172,5 +177,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         ),
         fan_out=fan_out,
         relay=relay,
-        stand_in_calls=StandInCalls(authenticate, trails, store.callbacks, directory, legs, settings.timeout_for),
+        stand_in_calls=StandInCalls(
+            authenticate, trails, store.callbacks, directory, legs, settings.timeout_for, translator
+        ),
     )

@@ -5,6 +5,8 @@
   GET All via the hub.
 - No TO: open routing, by what the request says (checklist §3.6); pushes of locations, tariffs and tokens are
   broadcasts, list GETs of them are GET All via the hub.
+- Parties whose version has no routing headers (2.1.1) are always routed openly; their sessions and CDRs lists are
+  answered from the copies the hub keeps of those passed to them (Forward.keep_copy, GetAll.recipient).
 Nothing passes between two parties without an active agreement covering the module, unless the policy is open."""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from routing.model import (
     BROADCAST_MODULES,
     BROADCAST_RECIPIENT_ROLES,
     CPO_INTERFACE,
+    RECEIVER,
     SENDER,
     AgreementBook,
     PartyEntry,
@@ -27,6 +30,10 @@ LOCATION_COMMANDS = ("START_SESSION", "RESERVE_NOW", "UNLOCK_CONNECTOR")
 # Broadcast objects the owner may delete (OCPI 2.2.1 has a Receiver DELETE for tariffs only; locations and tokens
 # are never deleted, they are marked removed or invalid): the DELETE goes to everyone who got the object.
 DELETABLE_BROADCASTS = ("tariffs",)
+# Versions without routing headers (OCPI 2.1.1): their parties cannot name the CPO a sessions or CDRs list comes
+# from, so the hub keeps a copy of each session and CDR it passes to them and answers their list GETs from those.
+HEADERLESS_VERSIONS = ("2.1.1",)
+RECIPIENT_COPIED_MODULES = ("sessions", "cdrs")
 
 
 def target_is_cpo(module: str, interface: str) -> bool:
@@ -188,7 +195,9 @@ def _broadcast(request: RoutingRequest, sender: PartyEntry, directory, agreement
     return Broadcast(sender, tuple(recipients), "/".join(segments[:3]))
 
 
-def _get_all(request: RoutingRequest, sender: PartyEntry, directory: PartyTable, agreements) -> Decision:
+def _get_all(
+    request: RoutingRequest, sender: PartyEntry, directory: PartyTable, agreements, recipient: PartyId | None = None
+) -> Decision:
     cpo_owner = target_is_cpo(request.module, request.interface)
     owners = sorted(
         {
@@ -197,7 +206,7 @@ def _get_all(request: RoutingRequest, sender: PartyEntry, directory: PartyTable,
             if _fits(party, cpo_owner) and agreements.allows(sender.key, party.key, request.module)
         }
     )
-    return GetAll(sender, request.module, tuple(owners))
+    return GetAll(sender, request.module, tuple(owners), recipient)
 
 
 def _directed(
@@ -237,6 +246,12 @@ def _directed(
         stand_ins=_stand_ins(request),
         location_stand_in=request.module == "cdrs",
         learn=_learn(request, sender, target),
+        keep_copy=(
+            request.module in RECIPIENT_COPIED_MODULES
+            and request.interface == RECEIVER
+            and request.method in ("PUT", "PATCH", "POST")
+            and target.version in HEADERLESS_VERSIONS
+        ),
     )
 
 
@@ -284,6 +299,8 @@ def _open(request: RoutingRequest, sender: PartyEntry, directory, agreements, fa
     if request.method == "GET" and request.interface == SENDER and not request.segments:
         if module in BROADCAST_MODULES:
             return _get_all(request, sender, directory, agreements)
+        if module in RECIPIENT_COPIED_MODULES and sender.version in HEADERLESS_VERSIONS:
+            return _get_all(request, sender, directory, agreements, recipient=sender.id)
         return Reject(Status.UNKNOWN_RECEIVER, f"a {module} list comes from one owner: send OCPI-to-* to name it")
     target = _open_target(request, sender, facts)
     if target is None:

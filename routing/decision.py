@@ -42,6 +42,8 @@ class Forward:
     stand_ins: tuple[StandIn, ...] = ()  # the requester's URLs in the request
     location_stand_in: bool = False  # the receiver's `Location` (a CDR's) gets a stand-in for the requester
     learn: tuple[Learn, ...] = ()
+    # The hub keeps a copy of the session or CDR for the receiver (GetAll.recipient): it cannot ask the CPO.
+    keep_copy: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +58,9 @@ class GetAll:
     sender: PartyEntry
     module: str
     owners: tuple[PartyId, ...]  # whose objects the requester may see
+    # Only the objects the hub passed on to this party (sessions and CDRs it keeps for parties whose version has no
+    # routing headers to ask one CPO with); None: every object of the owners.
+    recipient: PartyId | None = None
 
 
 @dataclasses.dataclass(frozen=True)

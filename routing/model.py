@@ -53,6 +53,7 @@ class PartyEntry:
     role: str
     platform_id: str
     connected: bool  # the party is CONNECTED and its platform REGISTERED
+    version: str = "2.2.1"  # the OCPI version its platform speaks with the hub
     id: PartyId = dataclasses.field(init=False, compare=False, repr=False)
     key: str = dataclasses.field(init=False, compare=False, repr=False)  # CC:PID:ROLE
 

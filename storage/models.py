@@ -175,6 +175,7 @@ class StoredObject(msgspec.Struct, kw_only=True):
     last_updated: str  # as the owner sent it, never changed by the hub
     sort_key: str  # last_updated normalised to UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`, for filters and order
     body: bytes  # the object as JSON
+    alt_key: str = ""  # a second key to find it by: a token's contract id (what 2.1.1 sessions and CDRs name)
 
 
 class MessageRecord(msgspec.Struct, kw_only=True):
@@ -196,6 +197,8 @@ class MessageRecord(msgspec.Struct, kw_only=True):
     downstream_status_code: int | None = None
     downstream_request_id: str = ""  # the X-Request-ID the hub sent the receiver (what the receiver logged)
     status_message: str = ""  # the status_message of the answer: the hub's reason for a refusal, or the receiver's
+    translation: str = ""  # "2.1.1>2.2.1" when the hub translated between versions on the way (request or answer)
+    lost: list[str] = []  # what the translation could not carry: "request: evses[0].capabilities", "answer: token"
     latency_ms: float = 0.0
     request_bytes: int = 0
     response_bytes: int = 0

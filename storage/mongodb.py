@@ -458,6 +458,7 @@ class MongoObjectStore:
             name="module_sort",
         )
         await self._objects.create_index([("module", ASCENDING), ("object_id", ASCENDING)], name="module_object_id")
+        await self._objects.create_index([("module", ASCENDING), ("alt_key", ASCENDING)], name="module_alt_key")
 
     async def put(self, stored: StoredObject) -> bool:
         document_id = _object_id(stored.module, stored.country_code, stored.party_id, stored.object_id)
@@ -471,6 +472,7 @@ class MongoObjectStore:
             "last_updated": stored.last_updated,
             "sort_key": stored.sort_key,
             "body": Binary(bytes(stored.body)),
+            "alt_key": stored.alt_key,
         }
         result = await self._objects.replace_one({"_id": document_id}, document, upsert=True)
         return result.upserted_id is not None
@@ -491,12 +493,15 @@ class MongoObjectStore:
         date_to: str | None,
         offset: int,
         limit: int,
+        alt_key: str | None = None,
     ) -> tuple[list[StoredObject], int]:
         if owners is not None and not owners:
             return [], 0
         query: dict[str, Any] = {"module": module}
         if owners is not None:
             query["owner"] = {"$in": sorted({_owner(country_code, party_id) for country_code, party_id in owners})}
+        if alt_key is not None:
+            query["alt_key"] = alt_key
         if date_from is not None or date_to is not None:
             query["sort_key"] = {}
             if date_from is not None:
@@ -526,6 +531,10 @@ class MongoObjectStore:
         cursor = self._objects.find({"module": module, "object_id": object_id}, {"country_code": 1, "party_id": 1})
         return sorted({(document["country_code"], document["party_id"]) async for document in cursor})
 
+    async def find_by_alt_key(self, module: str, alt_key: str) -> list[StoredObject]:
+        cursor = self._objects.find({"module": module, "alt_key": alt_key}).limit(10)
+        return [_object_from_document(document) async for document in cursor]
+
 
 def _object_id(module: str, country_code: str, party_id: str, object_id: str) -> str:
     return f"{module}|{country_code}|{party_id}|{object_id}"
@@ -544,6 +553,7 @@ def _object_from_document(document: dict[str, Any]) -> StoredObject:
         last_updated=document["last_updated"],
         sort_key=document["sort_key"],
         body=bytes(document["body"]),
+        alt_key=document.get("alt_key", ""),
     )
 
 

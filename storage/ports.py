@@ -112,13 +112,17 @@ class ObjectStore(Protocol):
         date_to: str | None,
         offset: int,
         limit: int,
+        alt_key: str | None = None,
     ) -> tuple[list[StoredObject], int]:
         """Objects of `module` whose owner (country_code, party_id) is in `owners` (None: all), with
         date_from <= sort_key < date_to, ordered by (sort_key, country_code, party_id, object_id); and the total
-        count of matching objects."""
+        count of matching objects. `alt_key`: only objects with this alt_key."""
 
     async def owners_of(self, module: str, object_id: str) -> list[tuple[str, str]]:
         """The (country_code, party_id) of every owner that has an object with this id."""
+
+    async def find_by_alt_key(self, module: str, alt_key: str) -> list[StoredObject]:
+        """Every object of `module` with this alt_key (at most a few)."""
 
 
 class MessageLog(Protocol):

@@ -108,6 +108,7 @@ CREATE TABLE IF NOT EXISTS objects (
     last_updated TEXT NOT NULL,
     sort_key TEXT NOT NULL,
     body BLOB NOT NULL,
+    alt_key TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (module, country_code, party_id, object_id)
 );
 CREATE INDEX IF NOT EXISTS objects_sort ON objects (module, sort_key, country_code, party_id, object_id);
@@ -191,6 +192,10 @@ async def _migrate(db: aiosqlite.Connection) -> None:
     columns = {row[1] for row in await db.execute_fetchall("PRAGMA table_info(messages)", ())}
     if "downstream_request_id" not in columns:
         await db.execute("ALTER TABLE messages ADD COLUMN downstream_request_id TEXT NOT NULL DEFAULT ''")
+    columns = {row[1] for row in await db.execute_fetchall("PRAGMA table_info(objects)", ())}
+    if "alt_key" not in columns:
+        await db.execute("ALTER TABLE objects ADD COLUMN alt_key TEXT NOT NULL DEFAULT ''")
+    await db.execute("CREATE INDEX IF NOT EXISTS objects_alt_key ON objects (module, alt_key) WHERE alt_key != ''")
     await db.execute(
         "CREATE INDEX IF NOT EXISTS messages_downstream_request_id ON messages (downstream_request_id) "
         "WHERE downstream_request_id != ''"
@@ -593,14 +598,14 @@ class SqliteHintStore(_SqliteTable):
         return await self._write("DELETE FROM routing_hints WHERE expires_at <= ?", (now,))
 
 
-_OBJECT_COLUMNS = "module, country_code, party_id, object_id, last_updated, sort_key, body"
+_OBJECT_COLUMNS = "module, country_code, party_id, object_id, last_updated, sort_key, body, alt_key"
 
 
 class SqliteObjectStore(_SqliteTable):
     async def put(self, stored: StoredObject) -> bool:
         async with self._transaction() as db:
             cursor = await db.execute(
-                f"INSERT INTO objects ({_OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",  # noqa: S608
+                f"INSERT INTO objects ({_OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",  # noqa: S608
                 (
                     stored.module,
                     stored.country_code,
@@ -609,17 +614,19 @@ class SqliteObjectStore(_SqliteTable):
                     stored.last_updated,
                     stored.sort_key,
                     bytes(stored.body),
+                    stored.alt_key,
                 ),
             )
             if cursor.rowcount == 1:
                 return True
             await db.execute(
-                "UPDATE objects SET last_updated = ?, sort_key = ?, body = ? "
+                "UPDATE objects SET last_updated = ?, sort_key = ?, body = ?, alt_key = ? "
                 "WHERE module = ? AND country_code = ? AND party_id = ? AND object_id = ?",
                 (
                     stored.last_updated,
                     stored.sort_key,
                     bytes(stored.body),
+                    stored.alt_key,
                     stored.module,
                     stored.country_code,
                     stored.party_id,
@@ -651,6 +658,7 @@ class SqliteObjectStore(_SqliteTable):
         date_to: str | None,
         offset: int,
         limit: int,
+        alt_key: str | None = None,
     ) -> tuple[list[StoredObject], int]:
         if owners is not None and not owners:
             return [], 0
@@ -663,6 +671,9 @@ class SqliteObjectStore(_SqliteTable):
                 "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
             )
             parameters.append(orjson.dumps([[country_code, party_id] for country_code, party_id in owners]))
+        if alt_key is not None:
+            conditions.append("alt_key = ?")
+            parameters.append(alt_key)
         if date_from is not None:
             conditions.append("sort_key >= ?")
             parameters.append(date_from)
@@ -688,9 +699,16 @@ class SqliteObjectStore(_SqliteTable):
         )
         return [(row[0], row[1]) for row in rows]
 
+    async def find_by_alt_key(self, module: str, alt_key: str) -> list[StoredObject]:
+        rows = await self._fetchall(
+            f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE module = ? AND alt_key = ? LIMIT 10",  # noqa: S608
+            (module, alt_key),
+        )
+        return [_object_from_row(row) for row in rows]
+
 
 def _object_from_row(row) -> StoredObject:
-    module, country_code, party_id, object_id, last_updated, sort_key, body = row
+    module, country_code, party_id, object_id, last_updated, sort_key, body, alt_key = row
     return StoredObject(
         module=module,
         country_code=country_code,
@@ -699,6 +717,7 @@ def _object_from_row(row) -> StoredObject:
         last_updated=last_updated,
         sort_key=sort_key,
         body=bytes(body),
+        alt_key=alt_key,
     )
 
 

@@ -1,6 +1,6 @@
 """The tree tells the architecture (docs/architecture.md), and this keeps it so: no import cycle among the hub's
-modules (imports made only for type hints, or inside functions, count too), the routing core is pure, storage knows
-nothing of the hub, and each layer of the hub imports only the layers below it."""
+modules (imports made only for type hints, or inside functions, count too), the routing and translation cores are
+pure, storage knows nothing of the hub, and each layer of the hub imports only the layers below it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
-PACKAGES = ("hub", "routing", "storage")
+PACKAGES = ("hub", "routing", "storage", "translation")
 
 # What each part of hub/ may import of the hub (besides hub.config, which every part may read).
 LAYERS = {
@@ -97,14 +97,16 @@ def test_the_cycle_finder_finds_cycles():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_the_routing_core_is_pure():
+def test_the_pure_cores_are_pure():
+    """routing and translation: no I/O, no clock; translation does not even know routing (nor routing it)."""
     allowed_third_party = {"msgspec"}
     for name, path in MODULES.items():
-        if not name.startswith("routing"):
+        core = name.split(".")[0]
+        if core not in ("routing", "translation"):
             continue
         for imported in imports_of(path):
             top = imported.split(".")[0]
-            assert top in sys.stdlib_module_names or top in allowed_third_party or top == "routing", (name, imported)
+            assert top in sys.stdlib_module_names or top in allowed_third_party or top == core, (name, imported)
             assert top not in ("asyncio", "socket", "sqlite3", "time"), (
                 f"{name} does I/O or reads the clock: {imported}"
             )

@@ -44,13 +44,27 @@ class OcpiError(Exception):
         return hub_error_http_status if 4000 <= self.status_code < 5000 else 200
 
 
-def error_response(error: OcpiError, hub_error_http_status: int) -> web.Response:
-    body = envelope_bytes(error.status_code, error.message)
+def status_for_version(status_code: int, message: str, version: str) -> tuple[int, str]:
+    """The status code and message to answer a client of `version` with. OCPI 2.1.1 knows no 4xxx (hub errors)
+    and no 2004: those become 3000 (generic server error: the client can do nothing about it) and 2000, with the
+    hub's own code kept at the front of the message (docs/versions.md)."""
+    if version != "2.1.1":
+        return status_code, message
+    if 4000 <= status_code < 5000:
+        return 3000, f"hub error {status_code}: {message}"
+    if status_code == 2004:
+        return 2000, f"unknown token (2004): {message}"
+    return status_code, message
+
+
+def error_response(error: OcpiError, hub_error_http_status: int, version: str = "2.2.1") -> web.Response:
+    status_code, message = status_for_version(error.status_code, error.message, version)
+    body = envelope_bytes(status_code, message)
     response = web.Response(
         body=body,
         status=error.http_status_for(hub_error_http_status),
         content_type=JSON_CONTENT_TYPE,
         headers=error.headers or None,
     )
-    response.ocpi_status_code = error.status_code  # type: ignore[attr-defined]
+    response.ocpi_status_code = status_code  # type: ignore[attr-defined]
     return response

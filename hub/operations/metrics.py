@@ -38,6 +38,12 @@ class HubMetrics:
             buckets=FAN_OUT_BUCKETS,
             registry=self.registry,
         )
+        self.translations = Counter(
+            "ocpi_hub_translations",
+            "Bodies and answers the hub translated between OCPI versions, by outcome (complete, lossy, refused).",
+            ["source_version", "target_version", "kind", "outcome"],
+            registry=self.registry,
+        )
         self.timeouts = Counter(
             "ocpi_hub_forward_timeouts",
             "Forwarded requests the receiver did not answer in time (4002).",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import structlog
 
+from hub.ocpi.versions import HUB_VERSION
 from hub.platforms.directory import Directory
 from routing.model import AgreementBook, PartyEntry, PartyTable
 from routing.visibility import visible_to
@@ -21,9 +22,10 @@ def build_party_table(directory: Directory) -> PartyTable:
     endpoints = {}
     for platform in directory.platforms():
         registered = platform.state is PlatformState.REGISTERED
+        version = platform.version or HUB_VERSION
         for party in platform.parties:
             connected = registered and party.status is ConnectionStatus.CONNECTED
-            parties.append(PartyEntry(party.country_code, party.party_id, party.role, platform.id, connected))
+            parties.append(PartyEntry(party.country_code, party.party_id, party.role, platform.id, connected, version))
         endpoints[platform.id] = {(e.identifier, e.role): e.url for e in platform.endpoints}
     return PartyTable(tuple(parties), endpoints)
 

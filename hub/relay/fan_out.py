@@ -17,6 +17,7 @@ from hub.ocpi.errors import OcpiError
 from hub.relay.legs import Leg, Legs
 from hub.relay.trail import Trails
 from hub.relay.transport import routing_headers
+from routing.decide import HEADERLESS_VERSIONS
 from routing.model import PartyEntry, PartyId
 
 log = structlog.get_logger("hub.fan_out")
@@ -31,13 +32,16 @@ class Delivery:
     receiver: PartyEntry
     url: str  # with the query string
     method: str
-    body: bytes  # shared by every leg of one broadcast
+    body: bytes  # shared by every leg of one broadcast to receivers of one version
     module: str
     interface: str
     object_key: str  # the owner and object the push is about: deliveries for one object stay in order
     correlation_id: str
     request_id: str  # the broadcaster's X-Request-ID: finds every leg of its broadcast in the message log
     hub_path: str  # the path the broadcaster called on the hub
+    translation: str = ""  # "2.1.1>2.2.1": the body is in the receiver's version, not the broadcaster's
+    lost: tuple[str, ...] = ()  # what the receiver's version could not carry of the push
+    refused: str | None = None  # why it cannot be given in the receiver's version: recorded, not sent
 
 
 class FanOut:
@@ -92,12 +96,27 @@ class FanOut:
         )
         trail.request_bytes = len(delivery.body)
         trail.to = receiver.id
+        if delivery.translation:
+            source, target = delivery.translation.split(">")
+            trail.translated(source, target, delivery.lost, "request")
+        if delivery.refused is not None:
+            log.warning("broadcast not sent: not translatable", receiver=receiver.key, reason=delivery.refused)
+            trail.done(
+                to_party=str(receiver.id),
+                from_party=str(self._hub_party),
+                http_status=0,
+                status_code=None,
+                outcome="broadcast-leg",
+                status_message=f"not sent: cannot be given in OCPI {receiver.version}: {delivery.refused}",
+                receiver_platform=receiver.platform_id,
+            )
+            return
         leg = Leg(
             receiver_platform_id=receiver.platform_id,
             receiver=str(receiver.id),
             method=delivery.method,
             url=delivery.url,
-            headers=routing_headers(receiver.id, self._hub_party),
+            headers={} if receiver.version in HEADERLESS_VERSIONS else routing_headers(receiver.id, self._hub_party),
             body=delivery.body,
             timeout_seconds=self._timeout_for(delivery.module),
             correlation_id=delivery.correlation_id,

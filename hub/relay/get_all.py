@@ -1,5 +1,6 @@
 """GET All via the hub: the hub answers a list GET from its copies of the broadcast objects of every owner the
-requester has an agreement with (the routing core chose them), paginated."""
+requester has an agreement with (the routing core chose them), paginated; for a 2.1.1 eMSP also its sessions and
+CDRs, from the copies kept of those passed to it. Copies are 2.2.1: translated for a requester of another version."""
 
 from __future__ import annotations
 
@@ -8,23 +9,30 @@ from aiohttp import web
 
 from hub.ocpi.envelope import JSON_CONTENT_TYPE, envelope_bytes
 from hub.ocpi.pagination import page_headers, read_page
+from hub.ocpi.versions import HUB_VERSION
 from hub.relay.trail import Trail
+from hub.relay.translator import Translator
 from hub.relay.transport import routing_headers
 from routing.decision import GetAll
-from routing.model import PartyId
+from routing.model import SENDER, PartyId
 from routing.status import Status
 from storage.ports import ObjectStore
+from translation.kinds import answer_kind
 
 PAGE_SIZE = 1000
 
 
 class GetAllAnswer:
-    def __init__(self, objects: ObjectStore, base_url: str, hub_party: PartyId) -> None:
+    def __init__(self, objects: ObjectStore, base_url: str, hub_party: PartyId, translator: Translator) -> None:
         self._objects = objects
         self._base_url = base_url
         self._hub_party = hub_party
+        self._translator = translator
 
-    async def answer(self, request: web.Request, decision: GetAll, trail: Trail) -> web.Response:
+    async def answer(
+        self, request: web.Request, decision: GetAll, trail: Trail, version: str = HUB_VERSION
+    ) -> web.Response:
+        """`version`: the requester's; the copies are kept in 2.2.1 form."""
         page = read_page(request, PAGE_SIZE)
         objects, total = await self._objects.page(
             decision.module,
@@ -33,8 +41,17 @@ class GetAllAnswer:
             _key(page.date_to),
             page.offset,
             page.limit,
+            alt_key=None if decision.recipient is None else str(decision.recipient),
         )
-        body = envelope_bytes(Status.SUCCESS, data=[orjson.Fragment(stored.body) for stored in objects])
+        if version == HUB_VERSION:
+            data: list = [orjson.Fragment(stored.body) for stored in objects]
+        else:
+            kind = answer_kind(decision.module, SENDER, "GET", [])
+            items = [orjson.loads(stored.body) for stored in objects]
+            translated = await self._translator.convert(kind, items, HUB_VERSION, version)
+            data = translated.body or []
+            trail.translated(HUB_VERSION, version, translated.lost, "answer")
+        body = envelope_bytes(Status.SUCCESS, data=data)
         headers = page_headers(request, self._base_url, page, total, PAGE_SIZE)
         headers.update(routing_headers(decision.sender.id, self._hub_party))
         trail.done(

@@ -11,7 +11,7 @@ import aiohttp
 from multidict import CIMultiDict
 
 from hub.ocpi.envelope import JSON_CONTENT_TYPE, envelope_bytes
-from hub.ocpi.errors import OcpiError
+from hub.ocpi.errors import OcpiError, status_for_version
 from hub.platforms.directory import Directory
 from hub.platforms.peer_tokens import PeerTokens
 from hub.relay.answers import read_answer
@@ -35,6 +35,7 @@ class Leg:
     # Stand-ins for the URLs in the answer: who will call them, for whom. None: the answer's URLs are dropped.
     answer_conversation: Conversation | None = None
     location_stand_in: bool = False
+    answer_version: str = "2.2.1"  # the requester's: what the hub answers in place of a receiver's bare answer
 
 
 @dataclasses.dataclass(slots=True)
@@ -109,11 +110,12 @@ class Legs:
                     downstream_request_id=relayed.request_id,
                     downstream_http_status=relayed.status,
                 )
+            status_code, answered_message = status_for_version(int(bare.status), message, leg.answer_version)
             return Delivered(
                 http_status=bare.http_status,
-                body=envelope_bytes(bare.status, message),
+                body=envelope_bytes(status_code, answered_message),
                 headers=CIMultiDict({"Content-Type": JSON_CONTENT_TYPE}),
-                status_code=int(bare.status),
+                status_code=status_code,
                 status_message=message,
                 downstream_request_id=relayed.request_id,
                 downstream_http_status=relayed.status,

@@ -1,10 +1,12 @@
 """The hub's copy of each broadcast location, tariff and token, for GET All: a PUT replaces it (unless older than
 the copy), a PATCH is applied at Location, EVSE or Connector level (routing.object_merge), a tariff's DELETE removes
-it. Pushes for one object are applied one at a time, in the order they came."""
+it. Pushes for one object are applied one at a time, in the order they came. Also the sessions and CDRs passed to
+parties that cannot ask one CPO for them (2.1.1: no routing headers), kept the same way, found by recipient."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import weakref
 from typing import Any
 
@@ -22,55 +24,83 @@ from storage.ports import ObjectStore
 log = structlog.get_logger("hub.broadcast")
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Kept:
+    refusal: str | None = None  # why the push is refused
+    copy: dict | None = None  # the hub's copy after the push
+
+
 class ObjectCopies:
     def __init__(self, objects: ObjectStore) -> None:
         self._objects = objects
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def keep(
-        self, routed: RoutingRequest, sender: PartyEntry, document: Any, token_type: str | None
-    ) -> str | None:
-        """Update the copy of the object the push names. Returns why the push is refused, or None. A push the hub
-        cannot apply to its copy (a PATCH of an object it never saw) is still fanned out."""
+    async def keep(self, routed: RoutingRequest, sender: PartyEntry, document: Any, token_type: str | None) -> Kept:
+        """Update the copy of the object the push names. Returns why the push is refused, or the copy as it is
+        now (None when the hub has none: a PATCH of an object it never saw is still fanned out)."""
         module, levels = routed.module, routed.segments[2:]
         if routed.method == "DELETE":
             if not await self._objects.delete(module, sender.country_code, sender.party_id, levels[0]):
                 log.info("broadcast DELETE of an object the hub has no copy of", module=module, path=routed.path)
-            return None
+            return Kept()
         if routed.method not in ("PUT", "PATCH") or document is None:
-            return None
+            return Kept()
         if not isinstance(document, dict):
-            return "the body must be a JSON object"
+            return Kept(refusal="the body must be a JSON object")
         mismatch = identity_mismatch(module, sender.country_code, sender.party_id, levels, document)
         if mismatch:
-            return mismatch
+            return Kept(refusal=mismatch)
         object_id = levels[0]
         if module == "tokens":
             object_id = token_object_id(object_id, token_type or document.get("type"))
-        key = f"{module}|{sender.country_code}|{sender.party_id}|{object_id}"
+        async with self._lock(f"{module}|{sender.country_code}|{sender.party_id}|{object_id}"):
+            return Kept(copy=await self._merge_and_store(routed, routed.method, sender, levels, object_id, document))
+
+    async def keep_for(self, routed: RoutingRequest, sender: PartyEntry, recipient: PartyEntry, document: Any) -> None:
+        """Keep the session or CDR a CPO passes to `recipient` (routing.decision.Forward.keep_copy), in 2.2.1 form,
+        with the recipient as its alt_key: that party's list GETs are answered from these copies."""
+        if not isinstance(document, dict):
+            return
+        if routed.module == "cdrs":  # a CDR is POSTed once, whole
+            object_id, method = document.get("id"), "PUT"
+        else:
+            object_id, method = (routed.segments[2] if len(routed.segments) >= 3 else None), routed.method
+        if not isinstance(object_id, str) or not object_id:
+            return
+        key = f"{routed.module}|{sender.country_code}|{sender.party_id}|{object_id}"
+        async with self._lock(key):
+            await self._merge_and_store(routed, method, sender, [object_id], object_id, document, str(recipient.id))
+
+    def _lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
-        async with lock:
-            await self._merge_and_store(routed, sender, levels, object_id, document)
-        return None
+        return lock
 
     async def _merge_and_store(
-        self, routed: RoutingRequest, sender: PartyEntry, levels: list[str], object_id: str, document: dict
-    ) -> None:
+        self,
+        routed: RoutingRequest,
+        method: str,
+        sender: PartyEntry,
+        levels: list[str],
+        object_id: str,
+        document: dict,
+        recipient: str = "",
+    ) -> dict | None:
         module = routed.module
         stored = await self._objects.get(module, sender.country_code, sender.party_id, object_id)
         previous = orjson.loads(stored.body) if stored else None
-        if stored is not None and routed.method == "PUT" and len(levels) == 1:
+        if stored is not None and method == "PUT" and len(levels) == 1:
             incoming = sort_key(str(document.get("last_updated", "")))
             if incoming and stored.sort_key and incoming < stored.sort_key:
-                log.info("broadcast not kept: older than the hub's copy", module=module, path=routed.path)
-                return
-        merged = merge_push(module, routed.method, previous, levels, document)
+                log.info("copy not kept: older than the hub's", module=module, path=routed.path)
+                return previous
+        merged = merge_push(module, method, previous, levels, document)
         if merged is None:
-            log.info("broadcast not kept: nothing to apply it to", module=module, path=routed.path)
-            return
+            log.info("copy not kept: nothing to apply it to", module=module, path=routed.path)
+            return None
         last_updated = merged.get("last_updated") if isinstance(merged.get("last_updated"), str) else ""
+        contract_id = merged.get("contract_id") if module == "tokens" else None
         await self._objects.put(
             StoredObject(
                 module=module,
@@ -80,5 +110,9 @@ class ObjectCopies:
                 last_updated=last_updated,
                 sort_key=sort_key(last_updated),
                 body=orjson.dumps(merged),
+                # Sessions and CDRs from 2.1.1 CPOs name their token by contract id only; a session or CDR kept
+                # for its recipient is found by the recipient.
+                alt_key=contract_id.upper() if isinstance(contract_id, str) else recipient,
             )
         )
+        return merged

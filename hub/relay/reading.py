@@ -7,14 +7,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from hub.ocpi.bodies import check_json, parse_json
 from hub.ocpi.errors import OcpiError
-from hub.ocpi.versions import version_root
+from hub.ocpi.versions import HUB_VERSION, version_root
+from hub.relay.payload import Payload
+from hub.relay.translator import Translator
 from routing.model import PartyId
-from routing.request import ContentKeys, ResultUrls, RoutingRequest, describe, first_look
+from routing.request import ContentKeys, ResultUrls, RoutingRequest, describe, first_look, split_path
 from routing.status import Status
+from translation.kinds import request_kind
 
 ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 NOTHING_SAID, NO_RESULT_URLS = ContentKeys(), ResultUrls()
@@ -23,17 +27,38 @@ NOTHING_SAID, NO_RESULT_URLS = ContentKeys(), ResultUrls()
 @dataclasses.dataclass(frozen=True)
 class ReadRequest:
     routed: RoutingRequest
-    body: bytes
-    document: Any  # the body parsed, when something reads it; else None
+    payload: Payload
+    body: bytes  # as sent
+    document: Any  # the body parsed (in 2.2.1 form), when something reads it; else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Origin:
+    """Who sent the request, as reading it needs: the platform, the version it speaks, and for a version without
+    roles in its endpoints (2.1.1) its one party and the quirk profile its messages are read with."""
+
+    platform_id: str
+    version: str = HUB_VERSION
+    party: tuple[str, str] | None = None
+    quirks: str = ""
 
 
 async def read_request(
-    request: web.Request, platform_id: str, module: str, interface: str, hub_party: PartyId
+    request: web.Request,
+    origin: Origin,
+    module: str,
+    interface: str,
+    hub_party: PartyId,
+    translator: Translator | None = None,
 ) -> ReadRequest:
+    """`translator`: reads the body of a caller speaking another version than 2.2.1 into its 2.2.1 form."""
     if request.method not in ROUTED_METHODS:
         raise OcpiError(
             Status.CLIENT_ERROR, f"{request.method} is not an OCPI method", 405, {"Allow": ", ".join(ROUTED_METHODS)}
         )
+    if origin.version != HUB_VERSION:
+        return await _read_translated(request, origin, module, interface, translator)
+    platform_id = origin.platform_id
     path = raw_suffix(request, module, interface)
     try:
         to, from_ = routing_parties(request)
@@ -43,11 +68,7 @@ async def read_request(
         header_error = error
     look = first_look(module, interface, request.method, path, to is None or to == hub_party)
     if look.unsafe_segment is not None:
-        raise OcpiError(
-            Status.INVALID_PARAMETERS,
-            f"path segment {look.unsafe_segment!r} is not allowed: no '..', no encoded '/', '?', '#' or '%', no "
-            "control characters, UTF-8 only",
-        )
+        raise _unsafe(look.unsafe_segment)
     body = await request.read()
     document = None
     if body:
@@ -71,14 +92,70 @@ async def read_request(
     else:
         keys, urls = NOTHING_SAID, NO_RESULT_URLS
     routed = RoutingRequest(platform_id, module, interface, method, path, to, from_, keys, urls)
-    return ReadRequest(routed, body, document)
+    kind, partial = request_kind(module, interface, method, routed.segments)
+    return ReadRequest(routed, Payload(HUB_VERSION, body, kind, partial, document, body), body, document)
 
 
-def raw_suffix(request: web.Request, module: str, interface: str) -> str:
+async def _read_translated(
+    request: web.Request, origin: Origin, module: str, interface: str, translator: Translator | None
+) -> ReadRequest:
+    """A request from a platform speaking a version without routing headers (2.1.1): its body read into the 2.2.1
+    form the routing core decides on (and the hub keeps its copies in). Routing headers, if it sent any, are not
+    read: the hub knows the one party it speaks for."""
+    method = request.method
+    path = raw_suffix(request, module, None, origin.version)
+    look = first_look(module, interface, method, path, True)
+    if look.unsafe_segment is not None:
+        raise _unsafe(look.unsafe_segment)
+    body = await request.read()
+    segments = split_path(path)
+    kind, partial = request_kind(module, interface, method, segments)
+    original = parse_json(body) if body else None
+    payload = Payload(origin.version, body, kind, partial, original)
+    if kind is not None and original is not None and translator is not None:
+        translated = await translator.convert(
+            kind,
+            original,
+            origin.version,
+            HUB_VERSION,
+            partial=partial,
+            owner=origin.party,
+            quirks=origin.quirks,
+            one_object=True,
+        )
+        if translated.refused:
+            raise OcpiError(
+                Status.INVALID_PARAMETERS, f"the {kind.replace('_', ' ')} cannot be read: {translated.refused}"
+            )
+        payload.document, payload.lost = translated.body, translated.lost
+        payload.canonical = orjson.dumps(translated.body)
+    keys, urls = describe(
+        module,
+        interface,
+        method,
+        path,
+        payload.document,
+        request.query.get("type"),
+        "response_url=" in request.query_string,
+    )
+    routed = RoutingRequest(origin.platform_id, module, interface, method, path, None, None, keys, urls)
+    return ReadRequest(routed, payload, body, payload.document)
+
+
+def _unsafe(segment: str) -> OcpiError:
+    return OcpiError(
+        Status.INVALID_PARAMETERS,
+        f"path segment {segment!r} is not allowed: no '..', no encoded '/', '?', '#' or '%', no control characters, "
+        "UTF-8 only",
+    )
+
+
+def raw_suffix(request: web.Request, module: str, interface: str | None, version: str = HUB_VERSION) -> str:
     """The path after the module's base URL, as sent (percent-encoded): what is appended to the receiver's
-    endpoint URL (once routing.request.first_look found it safe)."""
+    endpoint URL (once routing.request.first_look found it safe). `interface`: None for a version whose module
+    URLs name none (2.1.1)."""
     raw = request.rel_url.raw_path
-    base = f"{version_root()}/{interface.lower()}/{module}"
+    base = f"{version_root(version)}/{interface.lower()}/{module}" if interface else f"{version_root(version)}/{module}"
     if not raw.startswith(base):
         raise OcpiError(Status.CLIENT_ERROR, "no such OCPI endpoint on this hub", 404)
     return raw[len(base) :]

@@ -7,24 +7,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import orjson
 from aiohttp import web
 
 from hub.ocpi.errors import OcpiError
+from hub.ocpi.versions import HUB_VERSION, V211, interface_of
 from hub.platforms.authentication import Authenticator
+from hub.platforms.directory import Directory
 from hub.platforms.routing_state import RoutingState
 from hub.relay.broadcast import Broadcaster
 from hub.relay.get_all import GetAllAnswer
 from hub.relay.guard import answered
 from hub.relay.hints import HintBook, Learning
 from hub.relay.legs import Leg, Legs
-from hub.relay.reading import ReadRequest, read_request
+from hub.relay.object_copies import ObjectCopies
+from hub.relay.reading import Origin, ReadRequest, read_request
 from hub.relay.stand_ins import Conversation, StandIns
 from hub.relay.trail import Trail, Trails
+from hub.relay.translator import Translator
 from hub.relay.transport import ROUTING_HEADERS, routing_headers
-from routing.decide import decide, prepare
+from routing.decide import HEADERLESS_VERSIONS, decide, prepare
 from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
-from routing.model import PartyId
+from routing.model import RECEIVER, SENDER, PartyId
+from routing.status import Status
 from storage.ports import ObjectStore
+from translation.kinds import answer_kind
 
 
 class FactFinder:
@@ -45,23 +52,39 @@ class FactFinder:
 
 
 class Forwarding:
-    """A Forward decision carried out: the requester's URLs replaced by stand-ins, one leg to the receiver, what
-    open routing learns from an accepted answer, the answer relayed and recorded."""
+    """A Forward decision carried out: the requester's URLs replaced by stand-ins, the body in the receiver's
+    version, one leg to the receiver, what open routing learns from an accepted answer, the answer relayed (in the
+    requester's version) and recorded."""
 
     def __init__(
-        self, legs: Legs, stand_ins: StandIns, learning: Learning, timeout_for: Callable[[str], float]
+        self,
+        legs: Legs,
+        stand_ins: StandIns,
+        learning: Learning,
+        timeout_for: Callable[[str], float],
+        translator: Translator,
+        directory: Directory,
+        copies: ObjectCopies,
     ) -> None:
         self._legs = legs
         self._stand_ins = stand_ins
         self._learning = learning
         self._timeout_for = timeout_for
+        self._translator = translator
+        self._directory = directory
+        self._copies = copies
 
     async def forward(
         self, request: web.Request, read: ReadRequest, decision: Forward, trail: Trail
     ) -> web.StreamResponse:
-        routed = read.routed
+        routed, payload = read.routed, read.payload
         sender, target = decision.sender, decision.target
-        if decision.set_to_headers:
+        body, lost = await self._translator.body_for(payload, target.version)
+        if target.version != payload.version:
+            trail.translated(payload.version, target.version, lost, "request")
+        if target.version in HEADERLESS_VERSIONS:
+            headers = {}
+        elif decision.set_to_headers:
             headers = routing_headers(target.id, sender.id)
         else:
             headers = {name: request.headers[name] for name in ROUTING_HEADERS if name in request.headers}
@@ -71,8 +94,11 @@ class Forwarding:
         # requester, for the receiver.
         towards_requester = Conversation(target.platform_id, sender.platform_id, routed.module, target.id, sender.id)
         body, query = await self._stand_ins.in_request(
-            decision.stand_ins, read.body, read.document, request.query_string, towards_requester
+            decision.stand_ins, body, read.document, request.query_string, towards_requester
         )
+        if decision.keep_copy:
+            document = read.document if read.document is not None else orjson.loads(payload.canonical or body)
+            await self._copies.keep_for(routed, sender, target, document)
         leg = Leg(
             receiver_platform_id=target.platform_id,
             receiver=str(target.id),
@@ -88,24 +114,53 @@ class Forwarding:
                 sender.platform_id, target.platform_id, routed.module, sender.id, target.id
             ),
             location_stand_in=decision.location_stand_in,
+            answer_version=payload.version,
         )
         delivered = await self._legs.deliver(leg)
         if delivered.accepted and decision.learn:
             await self._learning.learn(decision.learn)
+        answer = delivered.body
+        if target.version != payload.version:
+            answer = await self._answer_in_requesters_version(request, read, decision, delivered.body, trail)
         trail.done(
             to_party=str(target.id),
             from_party=str(sender.id),
             http_status=delivered.http_status,
             status_code=delivered.status_code,
             outcome="forwarded",
-            response_bytes=len(delivered.body),
+            response_bytes=len(answer),
             receiver_platform=target.platform_id,
             status_message=delivered.status_message,
             downstream_request_id=delivered.downstream_request_id,
             downstream_http_status=delivered.downstream_http_status,
             downstream_status_code=delivered.downstream_status_code,
         )
-        return web.Response(status=delivered.http_status, body=delivered.body, headers=delivered.headers)
+        return web.Response(status=delivered.http_status, body=answer, headers=delivered.headers)
+
+    async def _answer_in_requesters_version(
+        self, request: web.Request, read: ReadRequest, decision: Forward, body: bytes, trail: Trail
+    ) -> bytes:
+        routed, target, sender = read.routed, decision.target, decision.sender
+        segments = routed.segments
+        authorize = None
+        if decision.timeout == "authorize" and segments:
+            authorize = (segments[0], request.query.get("type"))
+        receiver = self._directory.get(target.platform_id)
+        owned_in_path = routed.interface == RECEIVER and len(segments) >= 2
+        owner = (segments[0], segments[1]) if owned_in_path else (target.country_code, target.party_id)
+        answer, lost = await self._translator.answer(
+            body,
+            answer_kind(routed.module, routed.interface, routed.method, segments),
+            target.version,
+            read.payload.version,
+            owner=owner,
+            quirks=receiver.quirks if receiver else "",
+            one_object=routed.method == "GET" and len(segments) > (2 if routed.interface == RECEIVER else 0),
+            authorize=authorize,
+            only_for=sender.id if target.version in HEADERLESS_VERSIONS else None,
+        )
+        trail.translated(target.version, read.payload.version, lost, "answer")
+        return answer
 
 
 class Relay:
@@ -119,6 +174,7 @@ class Relay:
         forwarding: Forwarding,
         broadcaster: Broadcaster,
         get_all: GetAllAnswer,
+        translator: Translator,
     ) -> None:
         self._authenticate = authenticate
         self._trails = trails
@@ -128,15 +184,39 @@ class Relay:
         self._forwarding = forwarding
         self._broadcaster = broadcaster
         self._get_all = get_all
+        self._translator = translator
 
     async def route(self, request: web.Request) -> web.StreamResponse:
+        """`/ocpi/2.2.1/{sender|receiver}/{module}/...`"""
         caller = await self._authenticate(request)
+        platform = caller.platform
         match = request.match_info
-        trail = self._trails.for_request(request, caller.platform.id, match["module"], match["interface"].upper())
-        return await answered(trail, request, self._route(request, caller.platform.id, trail))
+        trail = self._trails.for_request(request, platform.id, match["module"], match["interface"].upper())
+        route = self._route(request, Origin(platform.id), trail, platform.version or HUB_VERSION)
+        return await answered(trail, request, route)
 
-    async def _route(self, request: web.Request, platform_id: str, trail: Trail) -> web.StreamResponse:
-        read = await read_request(request, platform_id, trail.module, trail.interface, self._hub_party)
+    async def route_211(self, request: web.Request) -> web.StreamResponse:
+        """`/ocpi/2.1.1/{module}/...`: 2.1.1 endpoints name no interface; which one the caller means follows from
+        its one party's role (a CPO calls the hub as an eMSP, an eMSP calls it as a CPO)."""
+        caller = await self._authenticate(request)
+        platform = caller.platform
+        module = request.match_info["module"]
+        party = platform.parties[0] if platform.parties else None
+        role = party.role if party else "EMSP"
+        interface = RECEIVER if interface_of(module, role) == SENDER else SENDER
+        trail = self._trails.for_request(request, platform.id, module, interface)
+        trail.version = V211
+        origin = Origin(platform.id, V211, (party.country_code, party.party_id) if party else None, platform.quirks)
+        return await answered(trail, request, self._route(request, origin, trail, platform.version or HUB_VERSION))
+
+    async def _route(self, request: web.Request, origin: Origin, trail: Trail, registered: str) -> web.StreamResponse:
+        if registered != origin.version:
+            raise OcpiError(
+                Status.CLIENT_ERROR,
+                f"your platform is registered with OCPI {registered}: call the hub's {registered} endpoints",
+                404,
+            )
+        read = await read_request(request, origin, trail.module, trail.interface, self._hub_party, self._translator)
         routed = read.routed
         trail.request_bytes, trail.to, trail.routed = len(read.body), routed.to, routed
         parties = self._routing.parties
@@ -148,10 +228,10 @@ class Relay:
                 return await self._forwarding.forward(request, read, decision, trail)
             case Broadcast():
                 return await self._broadcaster.carry_out(
-                    routed, decision, read.body, read.document, request.query_string, request.query.get("type"), trail
+                    routed, decision, read.payload, request.query_string, request.query.get("type"), trail
                 )
             case GetAll():
-                return await self._get_all.answer(request, decision, trail)
+                return await self._get_all.answer(request, decision, trail, origin.version)
             case Reject():
                 http_status = None if decision.http_status == 200 else decision.http_status
                 raise OcpiError(decision.status, decision.message, http_status)

@@ -84,6 +84,9 @@ class Trail:
         self.request_bytes = 0
         self.to: PartyId | None = None
         self.routed: RoutingRequest | None = None
+        self.version = "2.2.1"  # the OCPI version the caller speaks: refusals are answered in its codes
+        self.translation = ""  # "2.1.1>2.2.1" when a version bridge translated on the way
+        self.lost: list[str] = []
 
     @property
     def from_party(self) -> str:
@@ -123,6 +126,8 @@ class Trail:
             downstream_status_code=downstream_status_code,
             downstream_request_id=downstream_request_id,
             status_message=status_message,
+            translation=self.translation,
+            lost=self.lost,
             latency_ms=round(latency, 2),
             request_bytes=self.request_bytes,
             response_bytes=response_bytes,
@@ -146,7 +151,15 @@ class Trail:
             request_id=self.request_id,
             correlation_id=self.correlation_id,
             downstream_request_id=downstream_request_id or None,
+            translation=self.translation or None,
+            lost=self.lost or None,
         )
+
+    def translated(self, source: str, target: str, lost: tuple[str, ...], where: str) -> None:
+        """A version bridge translated the request or the answer; `lost`: what it could not carry."""
+        if source != target:
+            self.translation = f"{source}>{target}" if not self.translation else self.translation
+            self.lost += [f"{where}: {path}" for path in lost]
 
     def _count(self, record: MessageRecord, latency: float, receiver_platform: str | None, recipients: int) -> None:
         metrics = self._trails.metrics
@@ -170,7 +183,7 @@ class Trail:
 
     def refuse(self, error: OcpiError) -> web.Response:
         """Record the refusal, and answer it."""
-        response = error_response(error, self._trails.hub_error_http_status)
+        response = error_response(error, self._trails.hub_error_http_status, self.version)
         self.done(
             to_party=str(self.to or ""),
             http_status=response.status,

@@ -250,3 +250,38 @@ async def test_delete_removes_one_object_from_gets_pages_and_owners(loaded):
     page, total = await loaded.objects.page("locations", [("NL", "TNM")], None, None, 0, 100)
     assert "L1" not in [stored.object_id for stored in page]
     assert total == len(page)
+
+
+async def test_objects_are_found_by_their_alt_key(any_store):
+    token = dataclass_replace(make_object("tokens", "DE", "EMA", "T1|RFID", ts(1)), alt_key="NL-TNM-C00001-1")
+    other = dataclass_replace(make_object("tokens", "DE", "EMB", "T2|RFID", ts(1)), alt_key="NL-TNM-C00002-2")
+    await any_store.objects.put(token)
+    await any_store.objects.put(other)
+    assert await any_store.objects.find_by_alt_key("tokens", "NL-TNM-C00001-1") == [token]
+    assert await any_store.objects.find_by_alt_key("locations", "NL-TNM-C00001-1") == []
+    moved = dataclass_replace(token, alt_key="NL-TNM-C00009-9")
+    await any_store.objects.put(moved)
+    assert await any_store.objects.find_by_alt_key("tokens", "NL-TNM-C00001-1") == []
+    assert await any_store.objects.find_by_alt_key("tokens", "NL-TNM-C00009-9") == [moved]
+
+
+async def test_a_page_can_be_limited_to_one_alt_key(any_store):
+    """Sessions kept for the party they were passed to: a page holds only that party's."""
+    mine = dataclass_replace(make_object("sessions", "NL", "CPO", "S1", ts(1)), alt_key="DE:EMS")
+    theirs = dataclass_replace(make_object("sessions", "NL", "CPO", "S2", ts(2)), alt_key="BE:EMS")
+    later = dataclass_replace(make_object("sessions", "FR", "CPO", "S3", ts(3)), alt_key="DE:EMS")
+    for stored in (mine, theirs, later):
+        await any_store.objects.put(stored)
+    owners = [("NL", "CPO"), ("FR", "CPO")]
+    assert await any_store.objects.page("sessions", owners, None, None, 0, 10, alt_key="DE:EMS") == ([mine, later], 2)
+    assert await any_store.objects.page("sessions", [("NL", "CPO")], None, None, 0, 10, alt_key="DE:EMS") == (
+        [mine],
+        1,
+    )
+    assert await any_store.objects.page("sessions", owners, None, None, 0, 10) == ([mine, theirs, later], 3)
+
+
+def dataclass_replace(stored, **changes):
+    import msgspec
+
+    return msgspec.structs.replace(stored, **changes)
