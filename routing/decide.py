@@ -303,6 +303,11 @@ def _open(request: RoutingRequest, sender: PartyEntry, directory, agreements, fa
             return _get_all(request, sender, directory, agreements, recipient=sender.id)
         return Reject(Status.UNKNOWN_RECEIVER, f"a {module} list comes from one owner: send OCPI-to-* to name it")
     target = _open_target(request, sender, facts)
+    if target is None and module == "tokens" and request.keys.token_uid and not facts.owners:
+        # Nobody pushed this token to the hub: to the CPO it is unknown, as an eMSP would say (HTTP 404, 2004).
+        return Reject(
+            Status.UNKNOWN_TOKEN, f"no eMSP on the hub has pushed a token {request.keys.token_uid!r} to it", 404
+        )
     if target is None:
         return Reject(
             Status.UNKNOWN_RECEIVER,

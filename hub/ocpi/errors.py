@@ -51,9 +51,9 @@ def status_for_version(status_code: int, message: str, version: str) -> tuple[in
     if version != "2.1.1":
         return status_code, message
     if 4000 <= status_code < 5000:
-        return 3000, f"hub error {status_code}: {message}"
+        return 3000, f"hub error {status_code}: {message}".rstrip(": ")
     if status_code == 2004:
-        return 2000, f"unknown token (2004): {message}"
+        return 2000, f"unknown token (2004): {message}".rstrip(": ")
     return status_code, message
 
 

@@ -122,6 +122,7 @@ async def _read_translated(
             owner=origin.party,
             quirks=origin.quirks,
             one_object=True,
+            object_id=segments[2] if interface == "RECEIVER" and len(segments) >= 3 else None,
         )
         if translated.refused:
             raise OcpiError(

@@ -156,10 +156,15 @@ class Trail:
         )
 
     def translated(self, source: str, target: str, lost: tuple[str, ...], where: str) -> None:
-        """A version bridge translated the request or the answer; `lost`: what it could not carry."""
-        if source != target:
-            self.translation = f"{source}>{target}" if not self.translation else self.translation
-            self.lost += [f"{where}: {path}" for path in lost]
+        """A version bridge translated the request or the answer; `lost`: what it could not carry. The record says
+        the way the message went: "2.1.1>2.2.1", and for a request and its answer "2.1.1>2.2.1>2.1.1"."""
+        if source == target:
+            return
+        if not self.translation:
+            self.translation = f"{source}>{target}"
+        elif self.translation.endswith(source):
+            self.translation += f">{target}"
+        self.lost += [f"{where}: {path}" for path in lost]
 
     def _count(self, record: MessageRecord, latency: float, receiver_platform: str | None, recipients: int) -> None:
         metrics = self._trails.metrics

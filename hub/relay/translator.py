@@ -63,14 +63,16 @@ class Translator:
         owner: tuple[str, str] | None = None,
         quirks: str = "",
         one_object: bool = False,
+        object_id: str | None = None,
     ) -> Translated:
         """`value` (one object or a list of them) from `source` to `target`. `owner`: the (country code, party id)
-        of the 2.1.1 party that owns it; `quirks`: the source platform's profile name."""
+        of the 2.1.1 party that owns it; `quirks`: the source platform's profile name; `object_id`: the id the URL
+        names (a PATCH body need not carry it)."""
         if source == target:
             return Translated(value)
         if isinstance(value, list) and kind in ("session", "cdr"):  # each names its own token, its own location
             return await self._each(kind, value, source, target, partial=partial, owner=owner, quirks=quirks)
-        context = await self._context(kind, value, source, target, owner, quirks, one_object)
+        context = await self._context(kind, value, source, target, owner, quirks, one_object, object_id)
         translated = translate(kind, value, source, target, context, partial=partial)
         self._count(kind, source, target, translated)
         return translated
@@ -150,7 +152,7 @@ class Translator:
             lost += [f"[{index}].{path}" for path in one.lost]
         return Translated(bodies, tuple(lost))
 
-    async def _context(self, kind, value, source, target, owner, quirks, one_object) -> Context:
+    async def _context(self, kind, value, source, target, owner, quirks, one_object, object_id=None) -> Context:
         country_code, party_id = owner if owner else (None, None)
         token = stored = None
         if isinstance(value, dict):
@@ -159,7 +161,7 @@ class Translator:
             elif kind in ("session", "cdr") and target != CANONICAL:
                 stored = await self._location_in(target, value, kind)
             elif kind == "tariff" and source != CANONICAL and owner:
-                stored = await self._copy("tariffs", owner, value.get("id"))
+                stored = await self._copy("tariffs", owner, value.get("id") or object_id)
         return Context(
             owner_country_code=country_code,
             owner_party_id=party_id,

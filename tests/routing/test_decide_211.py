@@ -137,6 +137,13 @@ CASES = [
         "reject 4001",
     ),
     (
+        "a token nobody pushed to the hub is unknown to the CPO (2004, HTTP 404), as its eMSP would say",
+        request("cpo211", "tokens", "SENDER", "POST", "/FFFF/authorize", token_uid="FFFF"),
+        Lookup("owners", "tokens", "FFFF|RFID"),
+        Facts(),
+        "reject 2004",
+    ),
+    (
         "START_SESSION goes to the location's owner",
         request("emsp211", "commands", "RECEIVER", "POST", "/START_SESSION", command="START_SESSION", location_id="L1"),
         Lookup("owners", "locations", "L1"),
