@@ -150,7 +150,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         hub_party,
         FactFinder(store.objects, hints),
         Forwarding(legs, stand_ins, learning, settings.timeout_for, translator, directory, copies),
-        Broadcaster(copies, fan_out, hub_party, translator),
+        Broadcaster(copies, fan_out, hub_party, translator, directory),
         GetAllAnswer(store.objects, settings.base_url, hub_party, translator),
         translator,
     )

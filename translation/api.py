@@ -58,6 +58,16 @@ CONVERTERS: dict[str, Convert] = {
 
 KINDS: tuple[str, ...] = tuple(CONVERTERS)
 
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every object member whose value is null left out, at any depth (quirks.null_means_absent)."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
 _NO_CONTEXT = Context()
 
 
@@ -76,7 +86,14 @@ def translate(
             raise ValueError(f"unknown OCPI version {version!r}; the versions are: {', '.join(VERSIONS)}")
     if source == target:
         return Translated(body=value)
-    if isinstance(value, list) and context.one_object and context.quirks.single_object_in_list:
+    if context.quirks.null_means_absent:
+        value = without_nulls(value)
+    if isinstance(value, list) and context.one_object:
+        if not context.quirks.single_object_in_list:
+            return Translated(
+                body=None,
+                refused=f"one {kind} expected, not a list (the quirk single_object_in_list tolerates one in a list)",
+            )
         if len(value) != 1:
             return Translated(body=None, refused=f"one {kind} expected; the platform sent a list of {len(value)}")
         value = value[0]

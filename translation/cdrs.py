@@ -147,6 +147,8 @@ def cdr(value: Any, run: Run, path: str) -> Any:
         items(out, "tariffs", tariff, run, path)
     else:
         rename(out, "end_date_time", "stop_date_time", run, path, required=True)
+        if run.context.receiver_quirks.cdr_end_date_time and "stop_date_time" in out:
+            out["end_date_time"] = out["stop_date_time"]  # a receiver that reads (and requires) the 2.2.1 name
         read_token_reference(out, run, path)
         drop(out, ("session_id", "authorization_reference", "signed_data", *_TOTALS_221), run, path)
         drop(out, ("total_reservation_cost", "invoice_reference_id", "credit_reference_id"), run, path)

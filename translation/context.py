@@ -29,6 +29,8 @@ class Context:
     stored: dict | None = None
     # Tolerated deviations of the SOURCE platform.
     quirks: Quirks = dataclasses.field(default_factory=Quirks)
+    # Deviations of the TARGET platform that the body must meet (only where a quirk says what it needs to be given).
+    receiver_quirks: Quirks = dataclasses.field(default_factory=Quirks)
     # The hub expects one object here (the answer to a GET of one object, a PUT body): with
     # `quirks.single_object_in_list` a list holding exactly one object is read as that object.
     one_object: bool = False

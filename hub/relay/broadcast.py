@@ -12,6 +12,7 @@ from aiohttp import web
 from hub.ocpi.envelope import JSON_CONTENT_TYPE, envelope_bytes
 from hub.ocpi.errors import OcpiError
 from hub.ocpi.versions import HUB_VERSION
+from hub.platforms.directory import Directory
 from hub.relay.fan_out import Delivery, FanOut
 from hub.relay.object_copies import Kept, ObjectCopies
 from hub.relay.payload import Payload
@@ -25,7 +26,10 @@ from routing.status import Status
 
 
 class Broadcaster:
-    def __init__(self, copies: ObjectCopies, fan_out: FanOut, hub_party: PartyId, translator: Translator) -> None:
+    def __init__(
+        self, copies: ObjectCopies, fan_out: FanOut, hub_party: PartyId, translator: Translator, directory: Directory
+    ) -> None:
+        self._directory = directory
         self._copies = copies
         self._fan_out = fan_out
         self._hub_party = hub_party
@@ -54,12 +58,14 @@ class Broadcaster:
             from_party=str(decision.sender.id),
         )
         suffix = f"?{query}" if query else ""
-        bodies: dict[str, Versioned] = {}
+        bodies: dict[tuple[str, str], Versioned] = {}
         deliveries = []
         for party, url in decision.recipients:
-            versioned = bodies.get(party.version)
+            platform = self._directory.get(party.platform_id)
+            shape = (party.version, platform.quirks if platform else "")
+            versioned = bodies.get(shape)
             if versioned is None:
-                versioned = bodies[party.version] = await self._in_version(routed, payload, kept, party.version)
+                versioned = bodies[shape] = await self._in_version(routed, payload, kept, *shape)
             deliveries.append(
                 Delivery(
                     party,
@@ -82,7 +88,9 @@ class Broadcaster:
         response.headers.update(routing_headers(decision.sender.id, self._hub_party))
         return response
 
-    async def _in_version(self, routed: RoutingRequest, payload: Payload, kept: Kept, version: str) -> Versioned:
+    async def _in_version(
+        self, routed: RoutingRequest, payload: Payload, kept: Kept, version: str, receiver_quirks: str
+    ) -> Versioned:
         """The push as receivers speaking `version` get it. A tariff PATCH from 2.1.1 reaches 2.2.1 receivers
         (whose tariffs module has no PATCH) as a PUT of the hub's copy."""
         method = routed.method
@@ -91,7 +99,7 @@ class Broadcaster:
                 return Versioned(method, b"", refused="the hub has no copy of the tariff to send whole")
             method, payload = "PUT", Payload(HUB_VERSION, orjson.dumps(kept.copy), "tariff", False, kept.copy)
         try:
-            body, lost = await self._translator.body_for(payload, version)
+            body, lost = await self._translator.body_for(payload, version, receiver_quirks)
         except OcpiError as error:
             return Versioned(method, b"", refused=error.message)
         return Versioned(method, body, lost)

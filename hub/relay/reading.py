@@ -103,7 +103,9 @@ async def _read_translated(
     form the routing core decides on (and the hub keeps its copies in). Routing headers, if it sent any, are not
     read: the hub knows the one party it speaks for."""
     method = request.method
-    path = raw_suffix(request, module, None, origin.version)
+    # The hub's 2.1.1 module URLs end with a slash (clients append ids to them as they are): a path is the same
+    # with or without one at either end, and goes on without the one at the end.
+    path = raw_suffix(request, module, None, origin.version).rstrip("/")
     look = first_look(module, interface, method, path, True)
     if look.unsafe_segment is not None:
         raise _unsafe(look.unsafe_segment)

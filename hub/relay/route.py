@@ -51,6 +51,10 @@ class FactFinder:
         return Facts() if hint is None else Facts(hint_cpo=hint.cpo, hint_emsp=hint.emsp)
 
 
+# Answers that hold one object whatever the path: a command's CommandResponse, an authorization's AuthorizationInfo.
+ONE_OBJECT_ANSWERS = ("command_response", "authorization_info")
+
+
 class Forwarding:
     """A Forward decision carried out: the requester's URLs replaced by stand-ins, the body in the receiver's
     version, one leg to the receiver, what open routing learns from an accepted answer, the answer relayed (in the
@@ -79,7 +83,9 @@ class Forwarding:
     ) -> web.StreamResponse:
         routed, payload = read.routed, read.payload
         sender, target = decision.sender, decision.target
-        body, lost = await self._translator.body_for(payload, target.version)
+        receiver = self._directory.get(target.platform_id)
+        receiver_quirks = receiver.quirks if receiver else ""
+        body, lost = await self._translator.body_for(payload, target.version, receiver_quirks)
         if target.version != payload.version:
             trail.translated(payload.version, target.version, lost, "request")
         if target.version in HEADERLESS_VERSIONS:
@@ -121,7 +127,9 @@ class Forwarding:
             await self._learning.learn(decision.learn)
         answer = delivered.body
         if target.version != payload.version:
-            answer = await self._answer_in_requesters_version(request, read, decision, delivered.body, trail)
+            answer = await self._answer_in_requesters_version(
+                request, read, decision, delivered.body, receiver_quirks, trail
+            )
         trail.done(
             to_party=str(target.id),
             from_party=str(sender.id),
@@ -138,24 +146,27 @@ class Forwarding:
         return web.Response(status=delivered.http_status, body=answer, headers=delivered.headers)
 
     async def _answer_in_requesters_version(
-        self, request: web.Request, read: ReadRequest, decision: Forward, body: bytes, trail: Trail
+        self, request: web.Request, read: ReadRequest, decision: Forward, body: bytes, quirks: str, trail: Trail
     ) -> bytes:
         routed, target, sender = read.routed, decision.target, decision.sender
         segments = routed.segments
         authorize = None
         if decision.timeout == "authorize" and segments:
             authorize = (segments[0], request.query.get("type"))
-        receiver = self._directory.get(target.platform_id)
         owned_in_path = routed.interface == RECEIVER and len(segments) >= 2
         owner = (segments[0], segments[1]) if owned_in_path else (target.country_code, target.party_id)
+        kind = answer_kind(routed.module, routed.interface, routed.method, segments)
+        one_object = kind in ONE_OBJECT_ANSWERS or (
+            routed.method == "GET" and len(segments) > (2 if routed.interface == RECEIVER else 0)
+        )
         answer, lost = await self._translator.answer(
             body,
-            answer_kind(routed.module, routed.interface, routed.method, segments),
+            kind,
             target.version,
             read.payload.version,
             owner=owner,
-            quirks=receiver.quirks if receiver else "",
-            one_object=routed.method == "GET" and len(segments) > (2 if routed.interface == RECEIVER else 0),
+            quirks=quirks,
+            one_object=one_object,
             authorize=authorize,
             only_for=sender.id if target.version in HEADERLESS_VERSIONS else None,
         )

@@ -5,6 +5,7 @@ hub's copy of a location, the owner of an object) and the sender's quirk profile
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -64,28 +65,45 @@ class Translator:
         quirks: str = "",
         one_object: bool = False,
         object_id: str | None = None,
+        receiver_quirks: str = "",
     ) -> Translated:
         """`value` (one object or a list of them) from `source` to `target`. `owner`: the (country code, party id)
         of the 2.1.1 party that owns it; `quirks`: the source platform's profile name; `object_id`: the id the URL
-        names (a PATCH body need not carry it)."""
+        names (a PATCH body need not carry it); `receiver_quirks`: the profile of the platform that gets it."""
         if source == target:
             return Translated(value)
         if isinstance(value, list) and kind in ("session", "cdr"):  # each names its own token, its own location
-            return await self._each(kind, value, source, target, partial=partial, owner=owner, quirks=quirks)
+            return await self._each(
+                kind,
+                value,
+                source,
+                target,
+                partial=partial,
+                owner=owner,
+                quirks=quirks,
+                receiver_quirks=receiver_quirks,
+            )
         context = await self._context(kind, value, source, target, owner, quirks, one_object, object_id)
+        if receiver_quirks:
+            context = dataclasses.replace(context, receiver_quirks=quirks_of(receiver_quirks))
         translated = translate(kind, value, source, target, context, partial=partial)
         self._count(kind, source, target, translated)
         return translated
 
-    async def body_for(self, payload: Payload, version: str, quirks: str = "") -> tuple[bytes, tuple[str, ...]]:
-        """The body a receiver speaking `version` gets, and what it will not learn of the sender's. Raises
-        OcpiError (2001) when it cannot be given in that version without making the receiver get it wrong."""
+    async def body_for(
+        self, payload: Payload, version: str, receiver_quirks: str = ""
+    ) -> tuple[bytes, tuple[str, ...]]:
+        """The body a receiver speaking `version` (with the quirk profile `receiver_quirks`) gets, and what it will
+        not learn of the sender's. Raises OcpiError (2001) when it cannot be given in that version without making
+        the receiver get it wrong."""
         if version == payload.version or payload.kind is None or not payload.raw:
             return payload.raw, ()
         if version == CANONICAL and payload.canonical is not None:
             return payload.canonical, payload.lost
         document = payload.document if payload.document is not None else orjson.loads(payload.raw)
-        translated = await self.convert(payload.kind, document, CANONICAL, version, partial=payload.partial)
+        translated = await self.convert(
+            payload.kind, document, CANONICAL, version, partial=payload.partial, receiver_quirks=receiver_quirks
+        )
         if translated.refused:
             raise OcpiError(Status.INVALID_PARAMETERS, f"cannot be given in OCPI {version}: {translated.refused}")
         return orjson.dumps(translated.body), payload.lost + translated.lost

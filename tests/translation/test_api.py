@@ -116,11 +116,12 @@ def test_a_single_object_in_a_list_is_read_as_the_object_under_the_quirk():
     one = Context(owner_country_code="DE", owner_party_id="TNM", quirks=PROFILES["extrawest-2.1.1"], one_object=True)
     assert up("token", [TOKEN_211], one).body == TOKEN_221
     assert "a list of 2" in up("token", [TOKEN_211, TOKEN_211], one).refused
-    # Not where the hub expects a list, nor for a platform without the quirk.
+    # Not where the hub expects a list; and without the quirk a list where one object belongs is refused (the
+    # receiver would get a list it cannot read), naming the quirk that would tolerate it.
     expects_a_list = Context(owner_country_code="DE", owner_party_id="TNM", quirks=PROFILES["extrawest-2.1.1"])
     assert up("token", [TOKEN_211], expects_a_list).body == [TOKEN_221]
     strict = Context(owner_country_code="DE", owner_party_id="TNM", one_object=True)
-    assert up("token", [TOKEN_211], strict).body == [TOKEN_221]
+    assert "single_object_in_list" in up("token", [TOKEN_211], strict).refused
 
 
 def test_the_profiles():
@@ -159,3 +160,28 @@ def test_the_value_given_is_never_changed(case):
     assert translated.refused is None
     assert value == before
     assert context.stored == stored_before
+
+
+def test_nulls_for_absent_fields_are_read_as_absent_under_the_quirk():
+    from translation import Context, translate
+    from translation.quirks import PROFILES, tolerances
+
+    token = {
+        "uid": "T1",
+        "type": "RFID",
+        "auth_id": "C1",
+        "visual_number": None,
+        "issuer": "X",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "language": None,
+        "last_updated": "2015-06-29T22:39:09Z",
+    }
+    owner = {"owner_country_code": "DE", "owner_party_id": "EXE"}
+    strict = translate("token", token, "2.1.1", "2.2.1", Context(**owner))
+    assert strict.body["visual_number"] is None, "strict: passed on as sent"
+    tolerant = translate("token", token, "2.1.1", "2.2.1", Context(**owner, quirks=PROFILES["extrawest-2.1.1"]))
+    assert "visual_number" not in tolerant.body and "language" not in tolerant.body
+    assert tolerant.body["contract_id"] == "C1"
+    assert "null written for absent optional fields" in tolerances("extrawest-2.1.1")
+    assert tolerances("strict") == [] and tolerances("no-such-profile") == []
