@@ -26,6 +26,7 @@ from typing import Any
 
 from bench.seed import seed
 from hub.platforms.tokens import TokenCipher
+from storage.models import StoredObject
 
 WRK_SCRIPT = Path(__file__).with_name("wrk") / "ocpi.lua"
 WRK = "/usr/bin/wrk"
@@ -158,13 +159,20 @@ class Load:
         return headers
 
 
-def run_wrk(load: Load, profile: Profile, rate: float | None = None) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (/proc/{pid}/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(load: Load, profile: Profile, rate: float | None = None, cpu_pid: int | None = None) -> dict[str, Any]:
     """One wrk run (1 thread, so the load generator takes at most one core). With `rate`, paced to about that many
-    requests per second."""
+    requests per second. With `cpu_pid`, also the CPU time that process spent per request."""
     status, answer = http(load.method, load.url, load.headers(), load.body.read_bytes() if load.body else None)
     if status >= 300 or answer.get("status_code", 1000) != 1000:
         raise RuntimeError(f"{load.method} {load.url} is not routed: HTTP {status} {answer}")
     delay = profile.connections * 1000 / rate if rate else 0
+    cpu_before = cpu_seconds(cpu_pid) if cpu_pid else 0.0
     completed = subprocess.run(
         [
             WRK,
@@ -185,6 +193,8 @@ def run_wrk(load: Load, profile: Profile, rate: float | None = None) -> dict[str
     line = next(line for line in completed.stdout.splitlines() if line.startswith("BENCH "))
     result = json.loads(line[len("BENCH ") :])
     result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    if cpu_pid:
+        result["cpu_us_per_request"] = round((cpu_seconds(cpu_pid) - cpu_before) * 1e6 / max(result["requests"], 1), 1)
     if result["non2xx"] or result["socket_errors"]:
         raise RuntimeError(f"errors under load on {load.url}: {result}")
     return result
@@ -235,6 +245,71 @@ def location_body(size: int = 2048) -> bytes:
         location["evses"].append({**evse, "uid": f"EVSE{number}", "evse_id": f"NL*CPO*E{number}"})
         number += 1
     return json.dumps(location).encode()
+
+
+def bridge_token() -> StoredObject:
+    """The hub's copy of the token a 2.1.1 session names by its contract id (as if DE:EMA had pushed it)."""
+    token = {
+        "country_code": "DE",
+        "party_id": "EMA",
+        "uid": "T1",
+        "type": "RFID",
+        "contract_id": "C1",
+        "issuer": "EMA",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "last_updated": "2026-11-25T08:00:00Z",
+    }
+    return StoredObject(
+        module="tokens",
+        country_code="DE",
+        party_id="EMA",
+        object_id="T1|RFID",
+        last_updated=token["last_updated"],
+        sort_key="2026-11-25T08:00:00.000000Z",
+        body=json.dumps(token).encode(),
+        alt_key="C1",
+    )
+
+
+def session_211_body() -> bytes:
+    """A 2.1.1 Session (auth_id, the Location embedded with its one EVSE and connector), as a 2.1.1 CPO pushes it."""
+    connector = {
+        "id": "1",
+        "standard": "IEC_62196_T2",
+        "format": "SOCKET",
+        "power_type": "AC_3_PHASE",
+        "voltage": 230,
+        "amperage": 32,
+        "last_updated": "2026-11-25T08:00:00Z",
+    }
+    location = {
+        "id": "LOC1",
+        "type": "ON_STREET",
+        "name": "Bench Station",
+        "address": "Stationsplein 1",
+        "city": "Utrecht",
+        "postal_code": "3511",
+        "country": "NLD",
+        "coordinates": {"latitude": "52.089444", "longitude": "5.110278"},
+        "time_zone": "Europe/Amsterdam",
+        "evses": [
+            {"uid": "EVSE1", "status": "CHARGING", "connectors": [connector], "last_updated": connector["last_updated"]}
+        ],
+        "last_updated": "2026-11-25T08:00:00Z",
+    }
+    session = {
+        "id": "S1",
+        "start_datetime": "2026-11-25T08:00:00Z",
+        "kwh": 1.5,
+        "auth_id": "C1",
+        "auth_method": "WHITELIST",
+        "location": location,
+        "currency": "EUR",
+        "status": "ACTIVE",
+        "last_updated": "2026-11-25T08:00:00Z",
+    }
+    return json.dumps(session).encode()
 
 
 class Bench:
@@ -300,7 +375,9 @@ class Bench:
         body.write_bytes(location_body())
         broadcasters = [f"NL:B{size:02d}:CPO" if size < 100 else f"NL:{size}:CPO" for size in profile.broadcast_sizes]
         emsps = ["DE:EMA:EMSP"] + [f"BE:{number:03d}:EMSP" for number in range(max(profile.broadcast_sizes))]
-        agreements = [("NL:CPO:CPO", "DE:EMA:EMSP")]
+        # The version bridge: a 2.1.1 eMSP and a 2.1.1 CPO beside the 2.2.1 pair.
+        old_cpo, old_emsp = "BE:OLD:CPO", "DE:OLD:EMSP"
+        agreements = [("NL:CPO:CPO", "DE:EMA:EMSP"), ("NL:CPO:CPO", old_emsp), (old_cpo, "DE:EMA:EMSP")]
         for broadcaster, size in zip(broadcasters, profile.broadcast_sizes, strict=True):
             agreements += [(broadcaster, f"BE:{number:03d}:EMSP") for number in range(size)]
         main_store = self.store("main")
@@ -310,15 +387,17 @@ class Bench:
             main_store,
             self.secret_key,
             receiver,
-            cpos=["NL:CPO:CPO", *broadcasters],
-            emsps=emsps,
+            cpos=["NL:CPO:CPO", *broadcasters, old_cpo],
+            emsps=[*emsps, old_emsp],
             agreements=agreements,
+            speak_211=(old_cpo, old_emsp),
+            objects=[bridge_token()],
         )
         cpo_token = seeded["NL:CPO:CPO"].token
         self.start_receiver(receiver_port, cpo_token)
         proxy = self.start_proxy(receiver)
         hub_process, hub, _ = self.start_hub(main_store)
-        emsp_slot = 1 + len(broadcasters)  # DE:EMA's platform slot in the receiver
+        emsp_slot = seeded["DE:EMA:EMSP"].slot  # its platform's slot in the receiver
         path = "/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1"
         cpo_auth = token_header(cpo_token)
         emsp_auth = token_header(seeded["DE:EMA:EMSP"].token)
@@ -396,6 +475,34 @@ class Bench:
         for row in others.values():
             row["vs_directed_hub_throughput"] = round(row["rps"] / peak["hub"]["rps"], 3)
         self.results["other_routes"] = others
+
+        # The same requests, sender and receiver speaking different versions, against the same-version ones (each
+        # measured again here, interleaved, with the hub's CPU per request).
+        session_211 = self.workdir / "session-211.json"
+        session_211.write_bytes(session_211_body())
+        pid = hub_process.pid
+        old_cpo_auth = f"Token {seeded[old_cpo].token}"
+        bridge = {
+            "location_put_same_version": run_wrk(via_hub, profile, cpu_pid=pid),
+            "location_put_to_211_emsp": run_wrk(
+                dataclasses.replace(via_hub, to=old_emsp.rsplit(":", 1)[0]), profile, cpu_pid=pid
+            ),
+            "session_put_same_version": run_wrk(
+                Load(f"{hub}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session), profile, cpu_pid=pid
+            ),
+            "session_put_from_211_cpo": run_wrk(
+                Load(f"{hub}/ocpi/2.1.1/sessions/BE/OLD/S1", "PUT", old_cpo_auth, session_211), profile, cpu_pid=pid
+            ),
+        }
+        for translated, same in (
+            ("location_put_to_211_emsp", "location_put_same_version"),
+            ("session_put_from_211_cpo", "session_put_same_version"),
+        ):
+            bridge[translated]["vs_same_version_throughput"] = round(bridge[translated]["rps"] / bridge[same]["rps"], 3)
+            bridge[translated]["vs_same_version_cpu"] = round(
+                bridge[translated]["cpu_us_per_request"] / bridge[same]["cpu_us_per_request"], 3
+            )
+        self.results["version_bridge"] = bridge
 
         self.results["broadcast"] = [
             self._broadcast(hub, receiver, seeded[broadcaster].token, broadcaster, size)
@@ -518,6 +625,13 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"{name:<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}{row['p99_us'] / 1000:>9.2f}"
             f"{row['vs_directed_hub_throughput']:>8.2f}x"
+        )
+    bridge = results["version_bridge"]
+    for name, row in bridge.items():
+        ratio = f"{row['vs_same_version_throughput']:>8.2f}x" if "vs_same_version_throughput" in row else ""
+        lines.append(
+            f"{name.replace('_', ' '):<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}{row['p99_us'] / 1000:>9.2f}"
+            f"{ratio}   CPU {row['cpu_us_per_request']:.0f} us/req"
         )
     command = results["other_routes"]["command_start_session"]
     lines.append(

@@ -7,11 +7,12 @@ import dataclasses
 import uuid
 
 from hub.ocpi.timeutil import now_ocpi
+from hub.ocpi.versions import MODULES_211, interface_of
 from hub.platforms.agreements import add as add_agreement
 from hub.platforms.parties import parse_party
 from hub.platforms.tokens import TokenCipher, hash_token
 from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
-from storage.models import AuthEncoding, ConnectionStatus, Endpoint, Party, Platform, PlatformState
+from storage.models import AuthEncoding, ConnectionStatus, Endpoint, Party, Platform, PlatformState, StoredObject
 from storage.opening import open_store
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -26,6 +27,16 @@ def party_id(number: int) -> str:
 class Seeded:
     party: str  # CC:PID:ROLE
     token: str  # the token this platform uses towards the hub
+    slot: int  # its platform's number in the receiver's paths (/p/{slot}/...)
+
+
+def endpoints_211(receiver: str, slot: int, cpo: bool) -> list[Endpoint]:
+    """A 2.1.1 platform's: one URL per module, stored with the interface its role implements."""
+    base = f"{receiver}/p/{slot}/ocpi/2.1.1"
+    result = [Endpoint("credentials", "SENDER", f"{base}/credentials")]
+    for module in MODULES_211:
+        result.append(Endpoint(module, interface_of(module, "CPO" if cpo else "EMSP"), f"{base}/{module}/"))
+    return result
 
 
 def endpoints(receiver: str, slot: int, cpo: bool) -> list[Endpoint]:
@@ -46,8 +57,12 @@ async def seed(
     emsps: list[str],
     extra_platforms: int = 0,
     agreements: list[tuple[str, str]] = (),
+    speak_211: tuple[str, ...] = (),
+    objects: list[StoredObject] = (),
 ) -> dict[str, Seeded]:
-    """Parties are `CC:PID:ROLE`; each gets its own platform. Returns each party's token towards the hub."""
+    """Parties are `CC:PID:ROLE`; each gets its own platform (those in `speak_211` registered in OCPI 2.1.1, plain
+    tokens). `objects`: copies the hub holds (tokens a 2.1.1 session names). Returns each party's token towards the
+    hub."""
     cipher = TokenCipher(secret_key)
     store = await open_store(store_url)
     timestamp = now_ocpi()
@@ -57,6 +72,7 @@ async def seed(
         everyone += [(f"ZZ:{party_id(number)}:CPO", True) for number in range(extra_platforms)]
         for slot, (party_text, cpo) in enumerate(everyone):
             reference = parse_party(party_text)
+            old = party_text in speak_211
             token = f"bench-{uuid.uuid4().hex}"
             await store.platforms.create(
                 Platform(
@@ -74,16 +90,18 @@ async def seed(
                     ],
                     token_hashes=[hash_token(token)],
                     peer_token_encrypted=cipher.encrypt(f"peer-{slot}"),
-                    auth_encoding=AuthEncoding.BASE64,
+                    auth_encoding=AuthEncoding.PLAIN if old else AuthEncoding.BASE64,
                     versions_url=f"{receiver}/p/{slot}/ocpi/versions",
-                    version="2.2.1",
-                    endpoints=endpoints(receiver, slot, cpo),
+                    version="2.1.1" if old else "2.2.1",
+                    endpoints=endpoints_211(receiver, slot, cpo) if old else endpoints(receiver, slot, cpo),
                     created_at=timestamp,
                     updated_at=timestamp,
                     token_issued_at=timestamp,
                 )
             )
-            seeded[party_text] = Seeded(party_text, token)
+            seeded[party_text] = Seeded(party_text, token, slot)
+        for stored in objects:
+            await store.objects.put(stored)
         for first, second in agreements:
             await add_agreement(store, parse_party(first), parse_party(second), [])
     finally:
