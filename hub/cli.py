@@ -77,6 +77,35 @@ def parse_parties(values: tuple[str, ...]) -> list:
         raise click.BadParameter(str(error), param_hint="--party") from error
 
 
+QUIRKS_OPTION_HELP = (
+    "The quirk profile to read the platform's messages with: known deviations of its implementation the hub "
+    "tolerates (see `ocpi-hub platforms quirks`) [default: strict]."
+)
+
+
+def check_profile_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """--quirks: a known profile, checked before anything is done."""
+    from hub.platforms.quirk_profiles import QuirkProfileError, check_profile
+
+    if value is None:
+        return None
+    try:
+        return check_profile(value)
+    except QuirkProfileError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def _operator(command: str) -> str:
+    """Who changed something, for the hub's log: this command and the system user running it."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown user"
+    return f"cli {command} ({user})"
+
+
 MAIN_HELP = """An OCPI 2.2.1 roaming hub: CPOs and eMSPs connect once and reach every partner they have an agreement
 with.
 
@@ -168,11 +197,13 @@ def _own_command() -> str:
     "--party", "parties", multiple=True, required=True, help="CC:PID:ROLE the platform may register (repeatable)."
 )
 @click.option("--name", default="", help="A name for the platform, for operators.")
+@click.option("--quirks", "profile", callback=check_profile_option, help=QUIRKS_OPTION_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print {versions_url, token_a} as JSON.")
-def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -> None:
+def invite(parties: tuple[str, ...], name: str, profile: str | None, as_json: bool, **options: Any) -> None:
     """Create a Token A for one platform and the parties it may register. Also tells connected platforms about the
     new parties (HubClientInfo, status PLANNED)."""
     from hub.assembly import open_hub
+    from hub.platforms.quirk_profiles import QuirkProfiles
 
     settings = settings_from(options)
     configure_logging(settings.log_format, "warning")
@@ -180,7 +211,10 @@ def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -
 
     async def go():
         async with open_hub(settings) as hub:
-            return await hub.invitations.invite_and_announce(references, name), hub.settings.versions_url
+            invitation = await hub.invitations.invite_and_announce(references, name)
+            if profile:
+                await QuirkProfiles(hub.updater).set(invitation.platform.id, profile, _operator("invite"))
+            return invitation, hub.settings.versions_url
 
     invitation, versions_url = run(go())
     if as_json:
@@ -221,6 +255,7 @@ def invite(parties: tuple[str, ...], name: str, as_json: bool, **options: Any) -
     type=click.Choice(["2.2.1", "2.1.1"]),
     help="The OCPI version to register in [default: the best one both speak: 2.2.1, else 2.1.1].",
 )
+@click.option("--quirks", "profile", callback=check_profile_option, help=QUIRKS_OPTION_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def connect(
     versions_url: str,
@@ -229,12 +264,14 @@ def connect(
     name: str,
     auth_encoding: str,
     ocpi_version: str | None,
+    profile: str | None,
     as_json: bool,
     **options,
 ) -> None:
     """Register the hub with a platform that issued a Token A to the hub. The hub must be running (the platform
     calls it back during the handshake)."""
     from hub.assembly import open_hub
+    from hub.platforms.quirk_profiles import QuirkProfiles, profile_of
 
     settings = settings_from(options)
     configure_logging(settings.log_format, "warning")
@@ -242,16 +279,27 @@ def connect(
 
     async def go():
         async with open_hub(settings) as hub:
-            return await hub.connector.connect(
+            platform = await hub.connector.connect(
                 versions_url, token_a, references, AuthEncoding(auth_encoding), name, ocpi_version
             )
+            if profile:
+                platform = (await QuirkProfiles(hub.updater).set(platform.id, profile, _operator("connect"))).platform
+            return platform
 
     platform = run(go())
     if as_json:
-        document = {"platform_id": platform.id, "state": platform.state.value, "version": platform.version}
+        document = {
+            "platform_id": platform.id,
+            "state": platform.state.value,
+            "version": platform.version,
+            "quirks": profile_of(platform),
+        }
         click.echo(orjson.dumps(document).decode())
         return
-    click.echo(f"Registered with {versions_url} as platform {platform.id} (OCPI {platform.version}).")
+    click.echo(
+        f"Registered with {versions_url} as platform {platform.id} (OCPI {platform.version}, "
+        f"quirk profile {profile_of(platform)})."
+    )
 
 
 @main.command()
@@ -314,23 +362,22 @@ def rotate_secret_key(**options: Any) -> None:
         )
 
 
-@main.command()
+PLATFORM_REFERENCE_HELP = "PLATFORM is the platform's id or one of its parties, as CC:PID:ROLE."
+
+
+@main.group(invoke_without_command=True)
 @store_options
 @click.option("--json", "as_json", is_flag=True, help="Print the platforms as JSON.")
-def platforms(as_json: bool, **options: Any) -> None:
-    """List the platforms, their state and their parties."""
-    from storage.opening import open_store
+@click.pass_context
+def platforms(context: click.Context, as_json: bool, **options: Any) -> None:
+    """List the platforms: id, state, OCPI version, name, parties with their status, quirk profile. The commands
+    below show the quirk profiles and set a platform's."""
+    if context.invoked_subcommand is not None:
+        context.obj = {"as_json": as_json, **options}  # `platforms --store X quirks`: the subcommand's too
+        return
+    from hub.platforms.quirk_profiles import profile_of, tolerated_by
 
-    settings = settings_from(options)
-
-    async def go():
-        store = await open_store(settings.store)
-        try:
-            return await store.platforms.list_all()
-        finally:
-            await store.close()
-
-    listed = run(go())
+    listed = _with_store(options, lambda store: store.platforms.list_all())
     if as_json:
         rows = [
             {
@@ -338,7 +385,8 @@ def platforms(as_json: bool, **options: Any) -> None:
                 "name": p.name,
                 "state": p.state.value,
                 "version": p.version,
-                "quirks": p.quirks,
+                "quirks": profile_of(p),
+                "tolerances": tolerated_by(p),
                 "versions_url": p.versions_url,
                 "parties": [{"party": p2.key, "status": p2.status.value} for p2 in p.parties],
             }
@@ -351,8 +399,61 @@ def platforms(as_json: bool, **options: Any) -> None:
     for p in listed:
         parties_text = ", ".join(f"{party.key} {party.status.value}" for party in p.parties)
         version = f"OCPI {p.version}" if p.version else "-"
-        quirks = f"  quirks: {p.quirks}" if p.quirks else ""
-        click.echo(f"{p.id}  {p.state.value:<12}  {version:<10}  {p.name}  [{parties_text}]{quirks}")
+        click.echo(f"{p.id}  {p.state.value:<12}  {version:<10}  {p.name}  [{parties_text}]  quirks: {profile_of(p)}")
+
+
+def _inherited(options: dict[str, Any]) -> dict[str, Any]:
+    """A subcommand's options, with what was given to its group (`platforms --store X ...`) where it gave none."""
+    given = click.get_current_context().obj or {}
+    return {key: options.get(key) or given.get(key) for key in {*options, *given}}
+
+
+@platforms.command("quirks", short_help="List the quirk profiles and what each tolerates.")
+@click.option("--json", "as_json", is_flag=True, help="Print the profiles as JSON.")
+def platforms_quirks(as_json: bool) -> None:
+    """List the quirk profiles a platform can be given: what each is for, and what it tolerates in what the
+    platform sends. A profile changes only how the hub reads that platform's messages; what the hub sends it is
+    always the spec's."""
+    from hub.platforms.quirk_profiles import profiles
+
+    as_json = bool(_inherited({"as_json": as_json})["as_json"])
+    shipped = profiles()
+    if as_json:
+        click.echo(orjson.dumps([profile.as_dict() for profile in shipped]).decode())
+        return
+    width = max(len(profile.name) for profile in shipped)
+    for profile in shipped:
+        click.echo(f"{profile.name:<{width}}  {profile.note}")
+        for line in profile.tolerates or ("tolerates nothing: the spec as written",):
+            click.echo(f"{'':<{width}}  - {line}")
+
+
+SET_QUIRKS_HELP = (
+    "Read a platform's messages with quirk profile PROFILE (see `ocpi-hub platforms quirks`; strict for none). "
+    + PLATFORM_REFERENCE_HELP
+    + " Running hubs on the store use it within a second."
+)
+
+
+@platforms.command("set-quirks", help=SET_QUIRKS_HELP, short_help="Set a platform's quirk profile.")
+@store_options
+@click.argument("platform")
+@click.argument("profile")
+def platforms_set_quirks(platform: str, profile: str, **options: Any) -> None:
+    from hub.platforms.quirk_profiles import QuirkProfiles, find_platform, tolerated_by
+
+    async def go(store):
+        found = await find_platform(store, platform)
+        return await QuirkProfiles.on_store(store).set(found.id, profile, _operator("platforms set-quirks"))
+
+    change = _with_store(_inherited(options), go, log_changes=True)
+    named = f"{change.platform.id} ({change.platform.name})" if change.platform.name else change.platform.id
+    if not change.changed:
+        click.echo(f"Platform {named} already has quirk profile {change.profile}; nothing changed.")
+        return
+    click.echo(f"Platform {named}: quirk profile {change.profile} (was {change.previous}).")
+    for line in tolerated_by(change.platform):
+        click.echo(f"  tolerates: {line}")
 
 
 @main.command()
@@ -374,7 +475,9 @@ def messages(
     as_json: bool,
     **options: Any,
 ) -> None:
-    """Search the message log (newest first): one record per routed message, no bodies."""
+    """Search the message log (newest first): one record per routed message, no bodies. A message the hub
+    translated between OCPI versions says so (`translated 2.1.1>2.2.1`, request and answer: `2.1.1>2.2.1>2.1.1`),
+    with what the translation could not carry (`lost: ...`)."""
     from routing.datetimes import parse_datetime
 
     def moment(text: str | None, name: str) -> float | None:
@@ -409,6 +512,8 @@ def messages(
             + (f" (receiver got {record.downstream_request_id})" if record.downstream_request_id else "")
             + f"  corr {record.correlation_id}"
             + (f"  {record.status_message!r}" if record.status_message else "")
+            + (f"  translated {record.translation}" if record.translation else "")
+            + (f"  lost: {'; '.join(record.lost)}" if record.lost else "")
         )
 
 
@@ -423,10 +528,13 @@ def agreements() -> None:
     """Who may exchange which modules. Changes reach a running hub within a second."""
 
 
-def _with_store(options: dict[str, Any], action: Callable) -> Any:
+def _with_store(options: dict[str, Any], action: Callable, log_changes: bool = False) -> Any:
+    """`log_changes`: the hub's log lines (the one naming who changed what) to standard error, as the settings say;
+    else nothing is logged and standard output is the command's answer alone."""
     from storage.opening import open_store
 
     settings = settings_from(options)
+    configure_logging(settings.log_format, settings.log_level if log_changes else "warning")
 
     async def go():
         store = await open_store(settings.store)
@@ -509,10 +617,14 @@ def agreements_remove(reference: str, **options: Any) -> None:
 @store_options
 @click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
 def agreements_export(file: str | None, **options: Any) -> None:
-    """Write every agreement as YAML to FILE (or standard output), to keep in version control."""
+    """Write the routing config as YAML to FILE (or standard output), to keep in version control: every agreement,
+    and under `platforms:` each platform's parties, OCPI version (informative) and quirk profile."""
     from hub.platforms import agreements as service
 
-    text = service.export_yaml(_with_store(options, lambda store: store.agreements.list_all()))
+    async def read(store):
+        return await store.agreements.list_all(), await store.platforms.list_all()
+
+    text = service.export_yaml(*_with_store(options, read))
     if file:
         Path(file).write_text(text)
     else:
@@ -524,12 +636,17 @@ def agreements_export(file: str | None, **options: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, allow_dash=True))
 @click.option("--replace", is_flag=True, help="Also remove the agreements FILE does not list.")
 def agreements_import(file: str, replace: bool, **options: Any) -> None:
-    """Create or update the agreements a YAML file lists (as `export` writes it)."""
+    """Create or update the agreements a YAML file lists (as `export` writes it), and set the quirk profiles of the
+    platforms it lists (found by their parties; a party no platform holds refuses the import). The whole file is
+    checked before anything changes."""
     from hub.platforms import agreements as service
 
     text = sys.stdin.read() if file == "-" else Path(file).read_text()
-    created, updated, removed = _with_store(options, lambda store: service.import_yaml(store, text, replace))
-    click.echo(f"{created} created, {updated} updated, {removed} removed")
+    by = _operator("agreements import")
+    result = _with_store(options, lambda store: service.import_yaml(store, text, replace, by=by), log_changes=True)
+    changed = result.profiles_changed
+    profiles = f"; {changed} quirk profile{'s' * (changed != 1)} changed" if changed else ""
+    click.echo(f"{result.created} created, {result.updated} updated, {result.removed} removed{profiles}")
 
 
 if __name__ == "__main__":

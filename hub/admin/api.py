@@ -18,6 +18,7 @@ from hub.admin.views import agreement_view, message_view, platform_view
 from hub.assembly import Hub
 from hub.platforms import agreements as agreement_rules
 from hub.platforms.parties import OnboardingError, parse_party
+from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, profiles
 from storage.errors import AgreementExists, ConcurrentUpdate
 from storage.models import AgreementState
 
@@ -34,6 +35,10 @@ class AgreementRequest(msgspec.Struct, forbid_unknown_fields=True):
     parties: Annotated[list[PartyText], msgspec.Meta(min_length=2, max_length=2)]
     modules: list[str] = []
     state: AgreementState = AgreementState.ACTIVE
+
+
+class PlatformChange(msgspec.Struct, forbid_unknown_fields=True):
+    quirks: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
 
 
 class AgreementChange(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,10 +93,20 @@ async def _body(request: web.Request, kind: type) -> Any:
     try:
         return msgspec.json.decode(raw, type=kind)
     except msgspec.ValidationError as error:
-        field = str(error).rpartition("at `$.")[2].rstrip("`") or None
-        raise ApiError(422, f"invalid request: {error}", field) from error
+        raise ApiError(422, f"invalid request: {error}", _field_of(str(error))) from error
     except msgspec.DecodeError as error:
         raise ApiError(400, f"request body is not valid JSON: {error}") from error
+
+
+def _field_of(message: str) -> str | None:
+    """The input a msgspec validation message blames: "... - at `$.parties[0]`", "Object contains unknown field
+    `colour`"."""
+    _, at, path = message.rpartition("at `$.")
+    if at:
+        return path.rstrip("`") or None
+    if message.startswith("Object contains unknown field `"):
+        return message.split("`")[1] or None
+    return None
 
 
 def _context(request: web.Request) -> Hub:
@@ -114,6 +129,24 @@ async def list_platforms(request: web.Request) -> web.Response:
 async def get_platform(request: web.Request) -> web.Response:
     context = _context(request)
     return reply(platform_view(context, await _platform(context, request.match_info["platform_id"])))
+
+
+async def change_platform(request: web.Request) -> web.Response:
+    """What an operator may change on a platform: its quirk profile."""
+    context = _context(request)
+    body = await _body(request, PlatformChange)
+    platform = await _platform(context, request.match_info["platform_id"])
+    if body.quirks is None:
+        raise ApiError(422, 'nothing to change: send {"quirks": PROFILE} (see GET /admin/api/quirk-profiles)')
+    try:
+        change = await QuirkProfiles(context.updater).set(platform.id, body.quirks, f"admin API ({request.remote})")
+    except QuirkProfileError as error:
+        raise ApiError(422, str(error), "quirks") from error
+    return reply(platform_view(context, change.platform))
+
+
+async def list_quirk_profiles(request: web.Request) -> web.Response:
+    return reply([profile.as_dict() for profile in profiles()])
 
 
 async def unregister_platform(request: web.Request) -> web.Response:
@@ -201,8 +234,9 @@ async def delete_agreement(request: web.Request) -> web.Response:
 
 
 async def export_agreements(request: web.Request) -> web.Response:
-    agreements = await _context(request).store.agreements.list_all()
-    return web.Response(text=agreement_rules.export_yaml(agreements), content_type="application/yaml")
+    store = _context(request).store
+    text = agreement_rules.export_yaml(await store.agreements.list_all(), await store.platforms.list_all())
+    return web.Response(text=text, content_type="application/yaml")
 
 
 async def import_agreements(request: web.Request) -> web.Response:
@@ -212,13 +246,17 @@ async def import_agreements(request: web.Request) -> web.Response:
         text = (await request.read()).decode("utf-8")
     except UnicodeDecodeError as error:
         raise ApiError(400, "the body must be UTF-8 YAML") from error
+    quirks = QuirkProfiles(context.updater)
     try:
-        created, updated, removed = await context.agreements.import_yaml(text, replace)
+        result = await context.agreements.import_yaml(text, replace, quirks, f"admin API import ({request.remote})")
     except agreement_rules.AgreementError as error:
         raise ApiError(409 if error.conflict else 422, str(error)) from error
     except OnboardingError as error:
         raise ApiError(422, str(error)) from error
-    return reply({"created": created, "updated": updated, "removed": removed})
+    counts = {"created": result.created, "updated": result.updated, "removed": result.removed}
+    if result.profiles_changed:
+        counts["quirk_profiles_changed"] = result.profiles_changed
+    return reply(counts)
 
 
 async def search_messages(request: web.Request) -> web.Response:
@@ -252,9 +290,11 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(f"{api}/overview", get_overview)
     app.router.add_get(f"{api}/platforms", list_platforms)
     app.router.add_get(f"{api}/platforms/{{platform_id}}", get_platform)
+    app.router.add_patch(f"{api}/platforms/{{platform_id}}", change_platform)
     app.router.add_delete(f"{api}/platforms/{{platform_id}}", remove_platform)
     app.router.add_post(f"{api}/platforms/{{platform_id}}/unregister", unregister_platform)
     app.router.add_post(f"{api}/invitations", create_invitation)
+    app.router.add_get(f"{api}/quirk-profiles", list_quirk_profiles)
     app.router.add_get(f"{api}/agreements", list_agreements)
     app.router.add_post(f"{api}/agreements", create_agreement)
     app.router.add_get(f"{api}/agreements.yaml", export_agreements)

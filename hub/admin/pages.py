@@ -18,6 +18,7 @@ from hub.admin.stats import overview
 from hub.admin.views import agreement_view, message_view, platform_view
 from hub.assembly import Hub
 from hub.platforms.parties import OnboardingError, parse_party
+from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, profiles
 from routing.model import FUNCTIONAL_MODULES
 from storage.models import AgreementState
 
@@ -162,7 +163,7 @@ async def invite(request: web.Request) -> web.Response:
     return await platforms_page(request, invitation=shown)
 
 
-async def platform_page(request: web.Request) -> web.Response:
+async def platform_page(request: web.Request, error: str | None = None, status: int = 200) -> web.Response:
     context = _context(request)
     platform = await context.store.platforms.get(request.match_info["platform_id"])
     if platform is None:
@@ -176,8 +177,27 @@ async def platform_page(request: web.Request) -> web.Response:
     return _page(
         request,
         "platform.html",
-        {"platform": platform_view(context, platform), "traffic": [message_view(r) for r in recent]},
+        {
+            "platform": platform_view(context, platform),
+            "traffic": [message_view(r) for r in recent],
+            "profiles": [profile.as_dict() for profile in profiles()],
+            "error": error,
+        },
+        status,
     )
+
+
+async def set_quirks(request: web.Request) -> web.Response:
+    context = _context(request)
+    form = await read_form(request)
+    platform_id = request.match_info["platform_id"]
+    try:
+        await QuirkProfiles(context.updater).set(
+            platform_id, str(form.get("quirks", "")), f"dashboard ({request.remote})"
+        )
+    except QuirkProfileError as error:
+        return await platform_page(request, error=str(error), status=422)
+    raise web.HTTPSeeOther(f"/admin/platforms/{platform_id}")
 
 
 async def unregister_platform(request: web.Request) -> web.Response:
@@ -302,6 +322,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/platforms", platforms_page)
     app.router.add_post("/platforms", invite)
     app.router.add_get("/platforms/{platform_id}", platform_page)
+    app.router.add_post("/platforms/{platform_id}/quirks", set_quirks)
     app.router.add_post("/platforms/{platform_id}/unregister", unregister_platform)
     app.router.add_post("/platforms/{platform_id}/remove", remove_platform)
     app.router.add_get("/agreements", agreements_page)

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from hub.assembly import Hub
+from hub.platforms.quirk_profiles import profile_of, tolerated_by
 from routing.datetimes import format_datetime
 from storage.models import Agreement, ConnectionStatus, MessageRecord, Platform, PlatformState, message_failed
 
@@ -41,6 +42,9 @@ def platform_view(context: Hub, platform: Platform) -> dict[str, Any]:
         "connection": connection(platform),
         "versions_url": platform.versions_url,
         "version": platform.version,
+        # The quirk profile the hub reads what this platform sends with, and what that tolerates.
+        "quirks": profile_of(platform),
+        "tolerances": tolerated_by(platform),
         # How the platform writes its token is only known once it has called the hub.
         "auth_encoding": platform.auth_encoding.value if registered_once else None,
         "created_at": platform.created_at,

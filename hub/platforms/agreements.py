@@ -1,8 +1,12 @@
 """Agreements between parties: who may exchange which modules. The functions work on a store (the CLI uses them
-as they are); AgreementService also has the running hub reload them at once (the admin API and dashboard)."""
+as they are); AgreementService also has the running hub reload them at once (the admin API and dashboard).
+
+The YAML routing config (`export_yaml`, `import_yaml`) holds the agreements and, per platform, the quirk profile the
+hub reads it with (`platforms:`, found by party on import; its name and version are informative)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import msgspec
@@ -10,11 +14,17 @@ import yaml
 
 from hub.ocpi.timeutil import now_ocpi
 from hub.platforms.parties import OnboardingError, PartyRef, parse_party
+from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, check_profile, profile_of
 from hub.platforms.routing_state import RoutingState
 from routing.model import FUNCTIONAL_MODULES
 from storage.errors import AgreementExists, ConcurrentUpdate, NotFound
-from storage.models import Agreement, AgreementState
+from storage.models import Agreement, AgreementState, Platform
 from storage.ports import Store
+
+EXPORT_HEADER = (
+    "# ocpi-hub routing config: the agreements, and per platform (found by its parties) the quirk profile the hub\n"
+    "# reads it with. A platform's name and version are informative: importing sets only its quirks.\n"
+)
 
 
 class AgreementError(OnboardingError):
@@ -97,19 +107,37 @@ async def remove(store: Store, reference: str) -> Agreement:
     return agreement
 
 
-def export_yaml(agreements: list[Agreement]) -> str:
+def export_yaml(agreements: list[Agreement], platforms: list[Platform] | tuple[Platform, ...] = ()) -> str:
     document = {
         "agreements": [
             {"parties": [a.party_a, a.party_b], "modules": a.modules, "state": a.state.value} for a in agreements
-        ]
+        ],
+        "platforms": [
+            {"parties": p.party_keys, "name": p.name, "version": p.version, "quirks": profile_of(p)}
+            for p in platforms
+            if p.parties
+        ],
     }
-    return yaml.safe_dump(document, sort_keys=False)
+    return EXPORT_HEADER + yaml.safe_dump(document, sort_keys=False)
 
 
-async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[int, int, int]:
-    """Create or update the agreements a YAML export lists; with `replace`, remove the ones it does not list.
-    The whole file is checked first, then applied as one change, or not at all. Returns (created, updated,
-    removed)."""
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    """What an import changed: agreements created, updated and removed; platforms given another quirk profile."""
+
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    profiles_changed: int = 0
+
+
+async def import_yaml(
+    store: Store, text: str, replace: bool = False, profiles: QuirkProfiles | None = None, by: str = "import"
+) -> ImportResult:
+    """Create or update the agreements a YAML export lists; with `replace`, remove the ones it does not list; set
+    the quirk profiles its `platforms:` lists. The whole file is checked first (a bad agreement, an unknown profile,
+    a party no platform on the hub holds: nothing is changed), then the agreements are applied as one change, then
+    the profiles. `profiles`: how to set them (the running hub's, so its directory has them at once)."""
     try:
         document = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
@@ -133,6 +161,7 @@ async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[i
         if pair in wanted:
             raise AgreementError(f"agreement #{number}: {pair[0]} and {pair[1]} are listed twice")
         wanted[pair] = (modules, state)
+    quirks = await _wanted_profiles(store, document.get("platforms"))
     existing = {(a.party_a, a.party_b): a for a in await store.agreements.list_all()}
     timestamp = now_ocpi()
     creates, saves, deletes = [], [], []
@@ -160,7 +189,58 @@ async def import_yaml(store: Store, text: str, replace: bool = False) -> tuple[i
         raise AgreementError(
             "the agreements changed while importing; nothing was changed: import the file again", conflict=True
         ) from error
-    return len(creates), len(saves), len(deletes)
+    changed = await _set_profiles(profiles or QuirkProfiles.on_store(store), quirks, by)
+    return ImportResult(len(creates), len(saves), len(deletes), changed)
+
+
+async def _wanted_profiles(store: Store, entries: object) -> dict[str, tuple[str, str]]:
+    """The `platforms:` section checked: platform id -> (the profile's name, the parties the file names it by).
+    Every listed party must be held by a platform on the hub, and the parties of one entry by the same one."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise AgreementError("`platforms:` must be a list of {parties: [CC:PID:ROLE, ...], quirks: PROFILE}")
+    wanted: dict[str, tuple[str, str]] = {}
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("parties"), list) or not entry["parties"]:
+            raise AgreementError(f"platform #{number}: needs `parties: [CC:PID:ROLE, ...]`")
+        if "quirks" not in entry:
+            continue  # nothing to set
+        try:
+            profile = check_profile(str(entry["quirks"]))
+            parties = [parse_party(str(text)) for text in entry["parties"]]
+        except OnboardingError as error:
+            raise AgreementError(f"platform #{number}: {error}", "platforms") from error
+        named = ", ".join(str(party) for party in parties)
+        held = set()
+        for party in parties:
+            platform = await store.platforms.find_by_party(party.country_code, party.party_id, party.role)
+            if platform is None:
+                raise AgreementError(
+                    f"platform #{number}: no platform on this hub holds {party}; invite it first, or leave it out"
+                )
+            held.add(platform.id)
+        if len(held) > 1:
+            raise AgreementError(f"platform #{number}: {named} belong to {len(held)} different platforms")
+        (platform_id,) = held
+        if platform_id in wanted and wanted[platform_id][0] != profile:
+            raise AgreementError(f"platform #{number}: {named} is listed before with another quirk profile")
+        wanted[platform_id] = (profile, named)
+    return wanted
+
+
+async def _set_profiles(profiles: QuirkProfiles, wanted: dict[str, tuple[str, str]], by: str) -> int:
+    """Set the checked profiles; how many platforms got another one."""
+    changed = 0
+    for platform_id, (profile, named) in wanted.items():
+        try:
+            change = await profiles.set(platform_id, profile, by)
+        except QuirkProfileError as error:
+            raise AgreementError(
+                f"the agreements were imported, but not the quirk profile of {named}: {error}", conflict=True
+            ) from error
+        changed += change.changed
+    return changed
 
 
 class AgreementService:
@@ -193,7 +273,9 @@ class AgreementService:
         await self._routing.refresh_agreements()
         return deleted
 
-    async def import_yaml(self, text: str, replace: bool) -> tuple[int, int, int]:
-        counts = await import_yaml(self._store, text, replace)
+    async def import_yaml(
+        self, text: str, replace: bool, profiles: QuirkProfiles | None = None, by: str = "import"
+    ) -> ImportResult:
+        result = await import_yaml(self._store, text, replace, profiles, by)
         await self._routing.refresh_agreements()
-        return counts
+        return result

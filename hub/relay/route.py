@@ -83,8 +83,10 @@ class Forwarding:
     ) -> web.StreamResponse:
         routed, payload = read.routed, read.payload
         sender, target = decision.sender, decision.target
-        receiver = self._directory.get(target.platform_id)
-        receiver_quirks = receiver.quirks if receiver else ""
+        receiver_quirks = ""
+        if target.version != payload.version:  # only a translation reads the receiver's quirk profile
+            receiver = self._directory.get(target.platform_id)
+            receiver_quirks = receiver.quirks if receiver else ""
         body, lost = await self._translator.body_for(payload, target.version, receiver_quirks)
         if target.version != payload.version:
             trail.translated(payload.version, target.version, lost, "request")

@@ -97,6 +97,7 @@ async def test_sessions_put_and_patch_reach_the_tokens_emsp_in_its_version(bridg
 
 async def test_stop_session_reaches_the_sessions_cpo_and_the_result_comes_back(bridge):
     await push_tokens_and_locations(bridge)
+    await bridge.old(bridge.old_cpo, "PUT", "sessions", "/BE/BEC/101", SESSION_211)
     await bridge.old(bridge.old_cpo, "PUT", "sessions", "/BE/BEC/102", SESSION_102_211)
     await bridge.new(bridge.new_cpo, "PUT", "receiver", "sessions", "/NL/CPA/201", SESSION_201_221)
     bridge.new_cpo.replies[("POST", "/ocpi/2.2.1/receiver/commands/STOP_SESSION")] = Reply(
@@ -129,6 +130,17 @@ async def test_stop_session_reaches_the_sessions_cpo_and_the_result_comes_back(b
     (result,) = [r for r in bridge.new_emsp.received if r.path == "/results/stop-2"]
     assert result.json["result"] == "FAILED"
     assert "UNKNOWN_SESSION" in result.json["message"][0]["text"]
+
+    # 2.1.1 -> 2.1.1: as sent, the response_url the hub's.
+    bridge.old_cpo.received.clear()
+    stop = {"response_url": bridge.old_emsp.url("/results/stop-3"), "session_id": "101"}
+    answer = await bridge.old(bridge.old_emsp, "POST", "commands", "/STOP_SESSION", stop)
+    assert answer.data == {"result": "ACCEPTED"}, answer.body
+    (command,) = bridge.old_cpo.received
+    assert command.json["session_id"] == "101"
+    await result_via(bridge.old_cpo, command.json["response_url"], {"result": "ACCEPTED"})
+    (result,) = [r for r in bridge.old_emsp.received if r.path == "/results/stop-3"]
+    assert result.body == b'{"result":"ACCEPTED"}'
 
 
 async def test_cdrs_posted_and_listed_in_all_four_combinations(bridge):

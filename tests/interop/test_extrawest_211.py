@@ -15,6 +15,7 @@ import asyncio
 import pytest
 
 from hub.platforms.parties import parse_party
+from hub.platforms.quirk_profiles import QuirkProfiles
 from storage.models import AuthEncoding
 from tests.hub_server import call, hub_settings, start_hub
 from tests.interop.extrawest import ExtrawestPeer, extrawest
@@ -113,9 +114,8 @@ async def connect(hub, peer: ExtrawestPeer) -> None:
 
 
 async def set_profile(hub, platform_id: str, profile: str) -> None:
-    import msgspec
-
-    await hub.context.updater.update(platform_id, lambda platform: msgspec.structs.replace(platform, quirks=profile))
+    """What `ocpi-hub platforms set-quirks PLATFORM PROFILE` does."""
+    await QuirkProfiles(hub.context.updater).set(platform_id, profile, by="the interop test")
 
 
 @pytest.fixture
