@@ -173,7 +173,10 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         messages=messages,
         metrics=metrics,
         housekeeping=Housekeeping(
-            store, settings.message_log_retention_days * 86400, settings.admin_session_idle_minutes * 60
+            store,
+            settings.message_log_retention_days * 86400,
+            settings.admin_session_idle_minutes * 60,
+            settings.recipient_copy_retention_days * 86400,
         ),
         fan_out=fan_out,
         relay=relay,

@@ -82,6 +82,9 @@ class Settings:
     page_link_ttl_seconds: float = 3600.0
     # How long open routing remembers which CPO and eMSP a session is between (for STOP_SESSION, PATCH, profiles).
     session_hint_ttl_days: float = 14.0
+    # Copies of the sessions and CDRs passed to 2.1.1 eMSPs (their list GETs are answered from them), kept this long
+    # after their last_updated.
+    recipient_copy_retention_days: float = 90.0
     # Message log: records are written in batches off the request path, and kept this long.
     message_log_retention_days: float = 30.0
     message_log_flush_seconds: float = 0.5
@@ -251,6 +254,7 @@ POSITIVE = (
     "session_hint_ttl_days",
     "message_log_retention_days",
     "message_log_flush_seconds",
+    "recipient_copy_retention_days",
 )
 
 

@@ -531,6 +531,10 @@ class MongoObjectStore:
         cursor = self._objects.find({"module": module, "object_id": object_id}, {"country_code": 1, "party_id": 1})
         return sorted({(document["country_code"], document["party_id"]) async for document in cursor})
 
+    async def purge_older_than(self, module: str, sort_key: str) -> int:
+        deleted = await self._objects.delete_many({"module": module, "sort_key": {"$lt": sort_key}})
+        return deleted.deleted_count
+
     async def find_by_alt_key(self, module: str, alt_key: str) -> list[StoredObject]:
         cursor = self._objects.find({"module": module, "alt_key": alt_key}).limit(10)
         return [_object_from_document(document) async for document in cursor]

@@ -124,6 +124,9 @@ class ObjectStore(Protocol):
     async def find_by_alt_key(self, module: str, alt_key: str) -> list[StoredObject]:
         """Every object of `module` with this alt_key (at most a few)."""
 
+    async def purge_older_than(self, module: str, sort_key: str) -> int:
+        """Delete the objects of `module` whose sort_key is before `sort_key`; how many."""
+
 
 class MessageLog(Protocol):
     async def append(self, records: list[MessageRecord]) -> None:

@@ -699,6 +699,9 @@ class SqliteObjectStore(_SqliteTable):
         )
         return [(row[0], row[1]) for row in rows]
 
+    async def purge_older_than(self, module: str, sort_key: str) -> int:
+        return await self._write("DELETE FROM objects WHERE module = ? AND sort_key < ?", (module, sort_key))
+
     async def find_by_alt_key(self, module: str, alt_key: str) -> list[StoredObject]:
         rows = await self._fetchall(
             f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE module = ? AND alt_key = ? LIMIT 10",  # noqa: S608

@@ -281,6 +281,17 @@ async def test_a_page_can_be_limited_to_one_alt_key(any_store):
     assert await any_store.objects.page("sessions", owners, None, None, 0, 10) == ([mine, theirs, later], 3)
 
 
+async def test_objects_of_one_module_older_than_a_moment_are_purged(any_store):
+    old = make_object("sessions", "NL", "CPO", "S1", ts(1))
+    new = make_object("sessions", "NL", "CPO", "S2", ts(3))
+    token = make_object("tokens", "NL", "EMS", "T1|RFID", ts(1))
+    for stored in (old, new, token):
+        await any_store.objects.put(stored)
+    assert await any_store.objects.purge_older_than("sessions", ts(2)) == 1
+    assert await any_store.objects.page("sessions", None, None, None, 0, 10) == ([new], 1)
+    assert await any_store.objects.get("tokens", "NL", "EMS", "T1|RFID") == token, "other modules untouched"
+
+
 def dataclass_replace(stored, **changes):
     import msgspec
 
