@@ -1,17 +1,21 @@
-"""`translate`: the one entry point, and the registry of what it can translate (KINDS).
+"""`translate`: the one entry point, and the registries of what it can translate (KINDS), one per pair of
+neighbouring versions: CONVERTERS (2.1.1 <-> 2.2.1) and translation.v230.CONVERTERS (2.2.1 <-> 2.3.0); 2.1.1 <->
+2.3.0 chains the two (translation.chain).
 
-Every converter handles both directions (it asks `run.up`); this module adds what holds for every kind: the same
-version is no translation, a list is translated item by item, `quirks.single_object_in_list` unwraps, and a
-refusal becomes `Translated.refused`.
+Every converter handles both directions of its pair (it asks `run.up`); this module adds what holds for every kind:
+the same version is no translation, a list is translated item by item, `quirks.single_object_in_list` unwraps, and
+a refusal becomes `Translated.refused`. A kind one pair lacks (a 2.3.0 Parking between 2.1.1 and 2.2.1) is refused
+there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from translation import cdrs, commands, common, fields, locations, sessions, tariffs, tokens
+from translation import cdrs, commands, common, fields, locations, sessions, tariffs, tokens, v230
+from translation.chain import chained
 from translation.context import Context, Translated
-from translation.fields import VERSIONS, Convert, Refused, Run, each
+from translation.fields import V211, V221, V230, VERSIONS, Convert, Refused, Run, each
 
 CONVERTERS: dict[str, Convert] = {
     # locations
@@ -54,9 +58,25 @@ CONVERTERS: dict[str, Convert] = {
     "status_schedule": common.status_schedule,
     "geo_location": common.geo_location,
     "additional_geo_location": common.additional_geo_location,
+    # 2.3.0 classes: a PriceLimit is a 2.2.1 Price (Tariff min_price, max_price), the others 2.3.0's own
+    "price_limit": fields.price,
 }
+# The kinds only 2.3.0 has (Parking, EVSEParking, TaxAmount, Payments) refuse here as they do there.
+CONVERTERS.update({kind: v230.CONVERTERS[kind] for kind in v230.ONLY_230})
 
-KINDS: tuple[str, ...] = tuple(CONVERTERS)
+PAIRS: dict[tuple[str, str], dict[str, Convert]] = {(V211, V221): CONVERTERS, (V221, V230): v230.CONVERTERS}
+
+KINDS: tuple[str, ...] = tuple(dict.fromkeys([*CONVERTERS, *v230.CONVERTERS]))
+
+
+def converter(kind: str, source: str, target: str) -> Convert:
+    """The converter of `kind` from `source` to `target` (different versions)."""
+    older, newer = sorted((source, target), key=VERSIONS.index)
+    if (older, newer) in PAIRS:
+        return PAIRS[older, newer][kind]
+    if source == V211:
+        return chained(kind, CONVERTERS[kind], v230.CONVERTERS[kind], source, target)
+    return chained(kind, v230.CONVERTERS[kind], CONVERTERS[kind], source, target)
 
 
 def without_nulls(value: Any) -> Any:
@@ -78,14 +98,14 @@ def translate(
     of which only the fields present are converted. A list is translated item by item; an item that cannot be is
     left out and its index recorded as lost ("[3]"). Raises ValueError for an unknown kind or version (a bug of the
     caller, not of the message)."""
-    convert = CONVERTERS.get(kind)
-    if convert is None:
+    if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}")
     for version in (source, target):
         if version not in VERSIONS:
             raise ValueError(f"unknown OCPI version {version!r}; the versions are: {', '.join(VERSIONS)}")
     if source == target:
         return Translated(body=value)
+    convert = converter(kind, source, target)
     if context.quirks.null_means_absent:
         value = without_nulls(value)
     if isinstance(value, list) and context.one_object:

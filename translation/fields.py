@@ -3,7 +3,11 @@ paths for `lost`, renaming a field, dropping one, OCPI DateTime, ids that must f
 
 A converter is `convert(value, run, path) -> value`: it never changes the value it is given (it builds new dicts,
 so fields it does not know pass through untouched), names what it could not carry with `run.lose(path)` and gives up
-with `run.refuse(reason)`. `path` is where the value sits in the top-level value ("" at the top).
+with `run.refuse(reason)`. `path` is where the value sits in the top-level value ("" at the top). A converter
+translates between two neighbouring versions (a pair); `run.up` says towards which.
+
+Most helpers hold for every pair. Those that know what changed between 2.1.1 and 2.2.1 are that pair's only:
+`datetimes`, `owner`, `price` and `Enum` (the 2.2.1 <-> 2.3.0 pair has its own in translation.v230.values).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from translation.quirks import Quirks
 
 V211 = "2.1.1"
 V221 = "2.2.1"
-VERSIONS = (V211, V221)
+V230 = "2.3.0"
+VERSIONS = (V211, V221, V230)  # oldest first: each translates directly only to its neighbours
 
 # The OCPI "no data available" value (2.2.1 transport_and_format: a required string field that cannot be filled).
 NOT_AVAILABLE = "#NA"
@@ -59,8 +64,8 @@ class Run:
 
     @property
     def up(self) -> bool:
-        """2.1.1 -> 2.2.1."""
-        return self.target == V221
+        """Towards the newer version of the pair (2.1.1 -> 2.2.1, 2.2.1 -> 2.3.0)."""
+        return VERSIONS.index(self.target) > VERSIONS.index(self.source)
 
     @property
     def quirks(self) -> Quirks:
@@ -411,3 +416,15 @@ class Enum:
 
 def values(*names: str) -> frozenset[str]:
     return frozenset(names)
+
+
+def only_in(what: str, version: str) -> Convert:
+    """The converter of a kind that exists in one version only (a 2.3.0 Parking, a Payments Terminal): there is
+    nothing to translate it into, or from."""
+
+    def convert(value: Any, run: Run, path: str) -> Any:
+        other = run.target if run.source == version else run.source
+        where = f" ({path})" if path else ""
+        run.refuse(f"{what}{where} exists only in OCPI {version}: OCPI {other} has none")
+
+    return convert

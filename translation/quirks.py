@@ -19,8 +19,9 @@ class Quirks:
     cdr_end_date_time: bool = False
     # Objects that use the other version's name for a field (a 2.1.1 Session with `start_date_time`, a 2.1.1
     # Connector with `max_voltage`, a 2.1.1 Token with `contract_id`, a 2.1.1 CDR with `cdr_location`, a 2.1.1
-    # object with its own `country_code`/`party_id`, ...): read them as if the right name had been used. Without it
-    # such a field is not guessed at: it is dropped and recorded in `lost`.
+    # object with its own `country_code`/`party_id`, a 2.2.1 Price with `before_taxes` or a 2.3.0 one with
+    # `excl_vat`, ...): read them as if the right name had been used. Without it such a field is not guessed at: it
+    # is dropped and recorded in `lost`.
     other_version_field_names: bool = False
     # A GET of one object answered with a list holding it (only where the hub says it expects one object:
     # `Context.one_object`).
