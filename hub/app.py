@@ -14,7 +14,15 @@ from aiohttp import web
 from hub.admin.app import admin_app
 from hub.assembly import Hub
 from hub.ocpi.edge import ocpi_edge
-from hub.ocpi.versions import CALLBACK_PATH, MODULES_211, V211, VERSIONS_PATH, VersionsEndpoint, version_root
+from hub.ocpi.versions import (
+    CALLBACK_PATH,
+    MODULES_211,
+    V211,
+    V230,
+    VERSIONS_PATH,
+    VersionsEndpoint,
+    version_root,
+)
 from hub.operations.health import HealthEndpoints
 from hub.operations.housekeeping import EVERY_SECONDS
 from hub.platforms.clientinfo_endpoint import ClientInfoEndpoint
@@ -43,14 +51,25 @@ def create_app(hub: Hub) -> web.Application:
     app.router.add_get(f"{root}/hubclientinfo", client_info.get)
     root_211 = version_root(V211)
     credentials_211 = CredentialsEndpoint(settings, hub.authenticate, hub.registration, hub.offboarding, V211)
+    root_230 = version_root(V230)
+    credentials_230 = CredentialsEndpoint(
+        settings, hub.authenticate, hub.registration, hub.offboarding, V230, hub.reachability
+    )
+    app.router.add_get(root_230, versions.details_230)
+    app.router.add_route("GET", f"{root_230}/credentials", credentials_230.get)
+    app.router.add_route("POST", f"{root_230}/credentials", credentials_230.post)
+    app.router.add_route("PUT", f"{root_230}/credentials", credentials_230.put)
+    app.router.add_route("DELETE", f"{root_230}/credentials", credentials_230.delete)
+    app.router.add_get(f"{root_230}/hubclientinfo", client_info.get)
     app.router.add_get(root_211, versions.details_211)
     app.router.add_route("GET", f"{root_211}/credentials", credentials_211.get)
     app.router.add_route("POST", f"{root_211}/credentials", credentials_211.post)
     app.router.add_route("PUT", f"{root_211}/credentials", credentials_211.put)
     app.router.add_route("DELETE", f"{root_211}/credentials", credentials_211.delete)
     modules = "|".join(FUNCTIONAL_MODULES)
-    path = root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/[\s\S]*)?}"
-    app.router.add_route("*", path, hub.relay.route)
+    for routed_root in (root, root_230):
+        path = routed_root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/[\s\S]*)?}"
+        app.router.add_route("*", path, hub.relay.route)
     path_211 = root_211 + r"/{module:" + "|".join(MODULES_211) + r"}{rest:(/[\s\S]*)?}"
     app.router.add_route("*", path_211, hub.relay.route_211)
     app.router.add_route("*", CALLBACK_PATH + "/{mapping_id}", hub.stand_in_calls.call)

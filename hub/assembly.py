@@ -24,6 +24,7 @@ from hub.platforms.liveness import LivenessMonitor
 from hub.platforms.ocpi_client import OcpiClient
 from hub.platforms.offboarding import Offboarding
 from hub.platforms.peer_tokens import PeerTokens
+from hub.platforms.reachability import Reachability
 from hub.platforms.registration import Registration
 from hub.platforms.routing_state import RoutingState
 from hub.platforms.secret_key import open_cipher
@@ -75,6 +76,7 @@ class Hub:
     fan_out: FanOut
     relay: Relay
     stand_in_calls: StandInCalls
+    reachability: Reachability
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait for work in flight off the request path: broadcast deliveries, HubClientInfo pushes."""
@@ -121,6 +123,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     updater = PlatformUpdater(store, directory)
     routing = RoutingState(directory, store, open_policy=settings.routing_policy == "open")
     notifier = ClientInfoNotifier(directory, routing, client, peer_tokens)
+    reachability = Reachability(directory, routing)
     liveness = LivenessMonitor(
         settings.alive_check_after_seconds,
         settings.alive_check_interval_seconds,
@@ -165,9 +168,9 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         authenticate=authenticate,
         notifier=notifier,
         liveness=liveness,
-        registration=Registration(settings, client, cipher, directory, updater, notifier),
+        registration=Registration(settings, client, cipher, directory, updater, notifier, reachability),
         invitations=Invitations(store, directory, notifier),
-        connector=Connector(settings, store, client, cipher, directory, updater, notifier),
+        connector=Connector(settings, store, client, cipher, directory, updater, notifier, reachability),
         offboarding=Offboarding(store, directory, updater, client, peer_tokens, notifier),
         agreements=AgreementService(store, routing),
         messages=messages,
@@ -180,6 +183,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         ),
         fan_out=fan_out,
         relay=relay,
+        reachability=reachability,
         stand_in_calls=StandInCalls(
             authenticate, trails, store.callbacks, directory, legs, settings.timeout_for, translator
         ),

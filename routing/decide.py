@@ -16,6 +16,8 @@ from routing.model import (
     BROADCAST_MODULES,
     BROADCAST_RECIPIENT_ROLES,
     CPO_INTERFACE,
+    FUNCTIONAL_MODULES,
+    MODULES_OF_VERSION,
     RECEIVER,
     SENDER,
     AgreementBook,
@@ -96,6 +98,13 @@ def decide(
         sender = resolve_sender(request, directory)
     if isinstance(sender, Reject):
         return sender
+    if request.module not in MODULES_OF_VERSION.get(sender.version, FUNCTIONAL_MODULES):
+        return Reject(
+            Status.NO_SUCH_INTERFACE,
+            f"OCPI {sender.version} has no {request.module} module; "
+            f"it is in OCPI {', '.join(v for v, modules in MODULES_OF_VERSION.items() if request.module in modules)}",
+            404,
+        )
     not_owner = _not_the_owner(request, sender)
     if not_owner is not None:
         return not_owner

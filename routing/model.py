@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-FUNCTIONAL_MODULES = ("cdrs", "chargingprofiles", "commands", "locations", "sessions", "tariffs", "tokens")
+FUNCTIONAL_MODULES = ("cdrs", "chargingprofiles", "commands", "locations", "payments", "sessions", "tariffs", "tokens")
+# The modules each OCPI version has (2.1.1 lacks charging profiles, payments are new in 2.3.0).
+MODULES_OF_VERSION = {
+    "2.1.1": ("cdrs", "commands", "locations", "sessions", "tariffs", "tokens"),
+    "2.2.1": ("cdrs", "chargingprofiles", "commands", "locations", "sessions", "tariffs", "tokens"),
+    "2.3.0": FUNCTIONAL_MODULES,
+}
 BROADCAST_MODULES = ("locations", "tariffs", "tokens")
 SENDER, RECEIVER = "SENDER", "RECEIVER"
 
@@ -17,6 +23,9 @@ CPO_INTERFACE = {
     "tokens": RECEIVER,
     "commands": RECEIVER,
     "chargingprofiles": RECEIVER,
+    # 2.3.0: the payment terminal provider (PTP) owns terminals and financial advice confirmations and implements
+    # the Sender; the CPO the Receiver. 2.3.0's Role enum has no PTP: a PTP registers as OTHER (docs/versions.md).
+    "payments": RECEIVER,
 }
 
 # Who receives a broadcast, by the broadcaster's role (OCPI 2.2.1 Broadcast Push; NAP and SCSP are our choice:

@@ -68,8 +68,11 @@ class Platform(msgspec.Struct, kw_only=True, gc=False):
     peer_token_encrypted: str | None = None
     auth_encoding: AuthEncoding = AuthEncoding.BASE64
     versions_url: str | None = None
-    version: str | None = None  # the OCPI version it registered in: 2.2.1 or 2.1.1
+    version: str | None = None  # the OCPI version it registered in: 2.3.0, 2.2.1 or 2.1.1
     endpoints: list[Endpoint] = []
+    # OCPI 2.3.0: the parties reachable through the hub that the hub's credentials last told this platform of (party
+    # keys); when the reachable set differs, the hub PUTs its credentials again.
+    announced_parties: list[str] = []
     # The name of the quirk profile (translation.quirks.PROFILES) the hub reads this platform's messages with: known
     # deviations of its implementation, set by the operator; "" for none.
     quirks: str = ""
@@ -176,6 +179,7 @@ class StoredObject(msgspec.Struct, kw_only=True):
     sort_key: str  # last_updated normalised to UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`, for filters and order
     body: bytes  # the object as JSON
     alt_key: str = ""  # a second key to find it by: a token's contract id (what 2.1.1 sessions and CDRs name)
+    version: str = "2.2.1"  # the OCPI version `body` is in (the owner's; a 2.1.1 owner's objects are kept in 2.2.1)
 
 
 class MessageRecord(msgspec.Struct, kw_only=True):

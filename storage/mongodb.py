@@ -473,6 +473,7 @@ class MongoObjectStore:
             "sort_key": stored.sort_key,
             "body": Binary(bytes(stored.body)),
             "alt_key": stored.alt_key,
+            "version": stored.version,
         }
         result = await self._objects.replace_one({"_id": document_id}, document, upsert=True)
         return result.upserted_id is not None
@@ -558,6 +559,7 @@ def _object_from_document(document: dict[str, Any]) -> StoredObject:
         sort_key=document["sort_key"],
         body=bytes(document["body"]),
         alt_key=document.get("alt_key", ""),
+        version=document.get("version", "2.2.1"),
     )
 
 

@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS objects (
     sort_key TEXT NOT NULL,
     body BLOB NOT NULL,
     alt_key TEXT NOT NULL DEFAULT '',
+    version TEXT NOT NULL DEFAULT '2.2.1',
     PRIMARY KEY (module, country_code, party_id, object_id)
 );
 CREATE INDEX IF NOT EXISTS objects_sort ON objects (module, sort_key, country_code, party_id, object_id);
@@ -195,6 +196,8 @@ async def _migrate(db: aiosqlite.Connection) -> None:
     columns = {row[1] for row in await db.execute_fetchall("PRAGMA table_info(objects)", ())}
     if "alt_key" not in columns:
         await db.execute("ALTER TABLE objects ADD COLUMN alt_key TEXT NOT NULL DEFAULT ''")
+    if "version" not in columns:
+        await db.execute("ALTER TABLE objects ADD COLUMN version TEXT NOT NULL DEFAULT '2.2.1'")
     await db.execute("CREATE INDEX IF NOT EXISTS objects_alt_key ON objects (module, alt_key) WHERE alt_key != ''")
     await db.execute(
         "CREATE INDEX IF NOT EXISTS messages_downstream_request_id ON messages (downstream_request_id) "
@@ -598,14 +601,14 @@ class SqliteHintStore(_SqliteTable):
         return await self._write("DELETE FROM routing_hints WHERE expires_at <= ?", (now,))
 
 
-_OBJECT_COLUMNS = "module, country_code, party_id, object_id, last_updated, sort_key, body, alt_key"
+_OBJECT_COLUMNS = "module, country_code, party_id, object_id, last_updated, sort_key, body, alt_key, version"
 
 
 class SqliteObjectStore(_SqliteTable):
     async def put(self, stored: StoredObject) -> bool:
         async with self._transaction() as db:
             cursor = await db.execute(
-                f"INSERT INTO objects ({_OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",  # noqa: S608
+                f"INSERT INTO objects ({_OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",  # noqa: S608
                 (
                     stored.module,
                     stored.country_code,
@@ -615,18 +618,20 @@ class SqliteObjectStore(_SqliteTable):
                     stored.sort_key,
                     bytes(stored.body),
                     stored.alt_key,
+                    stored.version,
                 ),
             )
             if cursor.rowcount == 1:
                 return True
             await db.execute(
-                "UPDATE objects SET last_updated = ?, sort_key = ?, body = ?, alt_key = ? "
+                "UPDATE objects SET last_updated = ?, sort_key = ?, body = ?, alt_key = ?, version = ? "
                 "WHERE module = ? AND country_code = ? AND party_id = ? AND object_id = ?",
                 (
                     stored.last_updated,
                     stored.sort_key,
                     bytes(stored.body),
                     stored.alt_key,
+                    stored.version,
                     stored.module,
                     stored.country_code,
                     stored.party_id,
@@ -711,7 +716,7 @@ class SqliteObjectStore(_SqliteTable):
 
 
 def _object_from_row(row) -> StoredObject:
-    module, country_code, party_id, object_id, last_updated, sort_key, body, alt_key = row
+    module, country_code, party_id, object_id, last_updated, sort_key, body, alt_key, version = row
     return StoredObject(
         module=module,
         country_code=country_code,
@@ -721,6 +726,7 @@ def _object_from_row(row) -> StoredObject:
         sort_key=sort_key,
         body=bytes(body),
         alt_key=alt_key,
+        version=version,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
+from routing.model import CPO_INTERFACE, MODULES_OF_VERSION
 from tests.hub_server import Answer, call, free_port
 
 
@@ -75,7 +75,10 @@ def unauthorized() -> web.Response:
 class SimulatedPlatform:
     """`encoding`: how this platform reads and writes tokens (base64 as OCPI 2.2.1 asks, or plain)."""
 
-    def __init__(self, roles: list[Role], encoding: str = "base64", hubclientinfo_receiver: bool = True) -> None:
+    def __init__(
+        self, roles: list[Role], encoding: str = "base64", hubclientinfo_receiver: bool = True, version: str = "2.2.1"
+    ) -> None:
+        self.version = version
         self.roles = roles
         self.encoding = encoding
         self.port = free_port()
@@ -83,7 +86,8 @@ class SimulatedPlatform:
         self.hubclientinfo_receiver = hubclientinfo_receiver
         self.versions_available = True
         self.versions_delay = 0.0  # seconds to hold a versions GET (a platform slow to answer the hub's callback)
-        self.versions_offered = ["2.2.1"]
+        self.versions_offered = [version]
+        self.credentials_updates: list[dict] = []  # credentials the hub PUT to us (2.3.0: its reachable parties)
         self.credentials_endpoint = True
         self.token_for_hub: str | None = None  # the token the hub must use towards us (Token B, or our Token C)
         self.token_a_issued: str | None = None  # when the hub registers with us
@@ -104,10 +108,11 @@ class SimulatedPlatform:
     async def start(self) -> None:
         app = web.Application(middlewares=[self._record])
         app.router.add_get("/ocpi/versions", self._versions)
-        app.router.add_get("/ocpi/2.2.1", self._details)
-        app.router.add_route("*", "/ocpi/2.2.1/credentials", self._credentials)
-        app.router.add_put("/ocpi/2.2.1/hubclientinfo/{cc}/{pid}", self._put_client_info)
-        app.router.add_route("*", "/ocpi/2.2.1/{interface:sender|receiver}/{module}{rest:.*}", self._module)
+        root = f"/ocpi/{self.version}"
+        app.router.add_get(root, self._details)
+        app.router.add_route("*", f"{root}/credentials", self._credentials)
+        app.router.add_put(f"{root}/hubclientinfo/{{cc}}/{{pid}}", self._put_client_info)
+        app.router.add_route("*", root + "/{interface:sender|receiver}/{module}{rest:.*}", self._module)
         app.router.add_route("*", "/results{rest:.*}", self._module)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -154,26 +159,30 @@ class SimulatedPlatform:
         endpoints = []
         if self.credentials_endpoint:
             endpoints.append(
-                {"identifier": "credentials", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/credentials"}
+                {"identifier": "credentials", "role": "RECEIVER", "url": f"{self.base}/ocpi/{self.version}/credentials"}
             )
         if self.hubclientinfo_receiver:
             endpoints.append(
-                {"identifier": "hubclientinfo", "role": "RECEIVER", "url": f"{self.base}/ocpi/2.2.1/hubclientinfo"}
+                {
+                    "identifier": "hubclientinfo",
+                    "role": "RECEIVER",
+                    "url": f"{self.base}/ocpi/{self.version}/hubclientinfo",
+                }
             )
         endpoints += [
             {"identifier": module, "role": interface, "url": url} for module, interface, url in self.module_endpoints()
         ]
-        return envelope({"version": "2.2.1", "endpoints": endpoints})
+        return envelope({"version": self.version, "endpoints": endpoints})
 
     def module_endpoints(self) -> list[tuple[str, str, str]]:
         """The interfaces this platform's roles implement: a CPO's side of each module, or the other side."""
         found = []
-        for module in FUNCTIONAL_MODULES:
+        for module in MODULES_OF_VERSION[self.version]:
             cpo_side = CPO_INTERFACE[module]
             other_side = "RECEIVER" if cpo_side == "SENDER" else "SENDER"
             interfaces = {cpo_side if role.role == "CPO" else other_side for role in self.roles}
             for interface in sorted(interfaces):
-                found.append((module, interface, f"{self.base}/ocpi/2.2.1/{interface.lower()}/{module}"))
+                found.append((module, interface, f"{self.base}/ocpi/{self.version}/{interface.lower()}/{module}"))
         return found
 
     def url(self, path: str) -> str:
@@ -223,12 +232,14 @@ class SimulatedPlatform:
             if token != self.token_a_issued:
                 return unauthorized()
             body = await request.json()
+            self.credentials_received = body  # the hub's credentials, as it registered with us
             hub_token = body["token"]
             # Like any OCPI receiver: check the hub's versions with the token it gave us before answering.
             versions = await call("GET", body["url"], hub_token, encoding=self.encoding)
             if versions.status != 200 or versions.status_code != 1000:
                 return envelope(status_code=3001)
-            details = await call("GET", versions.data[0]["url"], hub_token, encoding=self.encoding)
+            (entry,) = [v for v in versions.data if v["version"] == self.version]
+            details = await call("GET", entry["url"], hub_token, encoding=self.encoding)
             if details.status_code != 1000:
                 return envelope(status_code=3001)
             self.hub_token, self.hub_versions_url = hub_token, body["url"]
@@ -238,6 +249,18 @@ class SimulatedPlatform:
         if request.method == "DELETE" and token == self.token_for_hub:
             self.token_for_hub = None
             return envelope()
+        if request.method == "PUT" and token == self.token_for_hub:
+            # The hub updates its credentials with us (2.3.0: the parties reachable through it changed). Like any
+            # server: fetch its versions with the new token, then give it a new token of ours.
+            body = await request.json()
+            versions = await call("GET", body["url"], body["token"], encoding=self.encoding)
+            if versions.status != 200 or versions.status_code != 1000:
+                return envelope(status_code=3001)
+            self.credentials_updates.append(body)
+            self.hub_token = body["token"]
+            self.token_for_hub = secrets.token_urlsafe(24)
+            self.pushed.set()
+            return envelope({"token": self.token_for_hub, "url": f"{self.base}/ocpi/versions", "roles": self._roles()})
         return web.Response(status=405)
 
     def _roles(self) -> list[dict]:
@@ -248,10 +271,11 @@ class SimulatedPlatform:
         return {"token": token or self.token_for_hub, "url": f"{self.base}/ocpi/versions", "roles": self._roles()}
 
     async def register(self, versions_url: str, token_a: str) -> Answer:
-        """The full sender side of the 2.2.1 handshake: versions, details, POST credentials with a new Token B."""
+        """The full sender side of the 2.2.1 (or 2.3.0) handshake: versions, details, POST credentials with a new
+        Token B."""
         versions = await call("GET", versions_url, token_a, encoding=self.encoding)
         assert versions.status == 200, versions.body
-        (entry,) = [v for v in versions.data if v["version"] == "2.2.1"]
+        (entry,) = [v for v in versions.data if v["version"] == self.version]
         details = await call("GET", entry["url"], token_a, encoding=self.encoding)
         credentials_url = next(e["url"] for e in details.data["endpoints"] if e["identifier"] == "credentials")
         self.token_for_hub = secrets.token_urlsafe(24)

@@ -1,5 +1,5 @@
-"""The OCPI version the hub serves, the paths it serves it under, and the versions and version details endpoints
-(OCPI 2.2.1 version_information_endpoint)."""
+"""The OCPI versions the hub serves (2.3.0, 2.2.1 and 2.1.1; 2.2.1 is the one its routing core and copies speak),
+the paths it serves them under, and the versions and version details endpoints."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from typing import Any
 from aiohttp import web
 
 from hub.ocpi.envelope import ocpi_response
-from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
+from routing.model import CPO_INTERFACE, MODULES_OF_VERSION
 
 HUB_VERSION = "2.2.1"  # the version the routing core speaks (and the hub's own objects are shaped in)
 V211 = "2.1.1"
-SUPPORTED_VERSIONS = (HUB_VERSION, V211)  # best first: the hub as credentials sender picks the first the peer offers
+V230 = "2.3.0"
+# Best first: the hub as credentials sender picks the first the peer offers.
+SUPPORTED_VERSIONS = (V230, HUB_VERSION, V211)
 VERSIONS_PATH = "/ocpi/versions"
 INTERFACE_ROLES = ("SENDER", "RECEIVER")
-MODULES_211 = ("cdrs", "commands", "locations", "sessions", "tariffs", "tokens")
+MODULES_211 = MODULES_OF_VERSION[V211]
 
 # authenticate(request, registration_token_allowed=...) -> the caller; raises OcpiError (HTTP 401) otherwise.
 Authenticate = Callable[..., Awaitable[Any]]
@@ -50,14 +52,15 @@ def hub_endpoints_211(base_url: str, caller_role: str) -> list[dict[str, str]]:
     return endpoints
 
 
-def hub_endpoints(base_url: str) -> list[dict[str, str]]:
-    """credentials, hubclientinfo as SENDER, and SENDER + RECEIVER of every functional module (the hub routes both)."""
-    root = base_url + version_root()
+def hub_endpoints(base_url: str, version: str = HUB_VERSION) -> list[dict[str, str]]:
+    """credentials, hubclientinfo as SENDER, and SENDER + RECEIVER of every functional module of `version` (the hub
+    routes both)."""
+    root = base_url + version_root(version)
     endpoints = [
         {"identifier": "credentials", "role": "SENDER", "url": f"{root}/credentials"},
         {"identifier": "hubclientinfo", "role": "SENDER", "url": f"{root}/hubclientinfo"},
     ]
-    for module in FUNCTIONAL_MODULES:
+    for module in MODULES_OF_VERSION[version]:
         for role in INTERFACE_ROLES:
             endpoints.append({"identifier": module, "role": role, "url": f"{root}/{role.lower()}/{module}"})
     return endpoints
@@ -77,6 +80,10 @@ class VersionsEndpoint:
     async def details(self, request: web.Request) -> web.Response:
         await self._authenticate(request, registration_token_allowed=True)
         return ocpi_response({"version": HUB_VERSION, "endpoints": hub_endpoints(self._base_url)})
+
+    async def details_230(self, request: web.Request) -> web.Response:
+        await self._authenticate(request, registration_token_allowed=True)
+        return ocpi_response({"version": V230, "endpoints": hub_endpoints(self._base_url, V230)})
 
     async def details_211(self, request: web.Request) -> web.Response:
         caller = await self._authenticate(request, registration_token_allowed=True)

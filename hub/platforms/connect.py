@@ -12,13 +12,14 @@ from hub.config import Settings
 from hub.ocpi.credentials_object import hub_credentials, parse_credentials
 from hub.ocpi.errors import OcpiError
 from hub.ocpi.timeutil import now_ocpi
-from hub.ocpi.versions import V211
+from hub.ocpi.versions import V211, V230
 from hub.platforms.clientinfo import ClientInfoNotifier
 from hub.platforms.directory import Directory
 from hub.platforms.discovery import discover_peer
 from hub.platforms.invitations import claim_parties
 from hub.platforms.ocpi_client import CallFailed, OcpiClient
 from hub.platforms.parties import OnboardingError, PartyRef
+from hub.platforms.reachability import Reachability
 from hub.platforms.tokens import TokenCipher, generate_token, hash_token
 from hub.platforms.updates import PlatformUpdater
 from storage.models import AuthEncoding, ConnectionStatus, Platform, PlatformState
@@ -37,7 +38,9 @@ class Connector:
         directory: Directory,
         updater: PlatformUpdater,
         notifier: ClientInfoNotifier,
+        reachability: Reachability,
     ) -> None:
+        self._reachability = reachability
         self._settings = settings
         self._store = store
         self._client = client
@@ -71,13 +74,14 @@ class Connector:
         token_b = generate_token()
         platform = await claim_parties(self._store, parties, PlatformState.CONNECTING, hash_token(token_b), name)
         self._directory.apply(platform)
+        reachable = self._reachability.parties_for(platform) if peer.version == V230 else []
         try:
             reply = await self._client.call(
                 "POST",
                 credentials_url,
                 token_a,
                 peer.encoding,
-                body=hub_credentials(self._settings, token_b, peer.version),
+                body=hub_credentials(self._settings, token_b, peer.version, reachable),
             )
         except CallFailed as error:
             await self._abandon(platform)
@@ -113,6 +117,7 @@ class Connector:
             current.versions_url = credentials.url
             current.version = peer.version
             current.endpoints = peer.endpoints
+            current.announced_parties = [party.key for party in reachable]
             current.updated_at = current.last_contact_at = timestamp
             for party in current.parties:
                 role = announced.get((party.country_code, party.party_id, party.role))

@@ -15,6 +15,7 @@ from hub.ocpi.versions import HUB_VERSION
 from hub.platforms.authentication import Authenticator
 from hub.platforms.directory import Caller
 from hub.platforms.offboarding import Offboarding
+from hub.platforms.reachability import Reachability
 from hub.platforms.registration import REGISTERED_ALLOW, UNREGISTERED_ALLOW, Registration, not_allowed
 from storage.models import PlatformState
 
@@ -32,8 +33,10 @@ class CredentialsEndpoint:
         registration: Registration,
         offboarding: Offboarding,
         version: str = HUB_VERSION,
+        reachability: Reachability | None = None,
     ) -> None:
         self._version = version
+        self._reachability = reachability
         self._settings = settings
         self._authenticate = authenticate
         self._registration = registration
@@ -42,7 +45,8 @@ class CredentialsEndpoint:
     async def get(self, request: web.Request) -> web.Response:
         caller = await self._authenticate(request, registration_token_allowed=True)
         # The hub keeps only hashes of the tokens it issued; the one the caller authenticated with is the one it uses.
-        return ocpi_response(hub_credentials(self._settings, caller.token, self._version))
+        reachable = self._reachability.parties_for(caller.platform) if self._reachability else []
+        return ocpi_response(hub_credentials(self._settings, caller.token, self._version, reachable))
 
     async def post(self, request: web.Request) -> web.Response:
         caller = await self._authenticate(request, registration_token_allowed=True)

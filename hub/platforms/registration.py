@@ -9,17 +9,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import msgspec
 import structlog
 
 from hub.config import Settings
 from hub.ocpi.credentials_object import Credentials, hub_credentials, parse_credentials
 from hub.ocpi.errors import OcpiError
 from hub.ocpi.timeutil import now_ocpi
-from hub.ocpi.versions import HUB_VERSION, V211
+from hub.ocpi.versions import HUB_VERSION, V211, V230
 from hub.platforms.clientinfo import ClientInfoNotifier
 from hub.platforms.directory import Caller, Directory
 from hub.platforms.discovery import discover_peer
 from hub.platforms.ocpi_client import OcpiClient
+from hub.platforms.reachability import Reachability
 from hub.platforms.tokens import TokenCipher, generate_token, hash_token, mask
 from hub.platforms.updates import PlatformUpdater
 from routing.status import Status
@@ -50,7 +52,9 @@ class Registration:
         directory: Directory,
         updater: PlatformUpdater,
         notifier: ClientInfoNotifier,
+        reachability: Reachability,
     ) -> None:
+        self._reachability = reachability
         self._settings = settings
         self._client = client
         self._cipher = cipher
@@ -92,6 +96,9 @@ class Registration:
         used = hash_token(caller.token)
         overlap = self._settings.credentials_overlap_seconds
         cipher = self._cipher
+        # 2.3.0: the parties reachable through the hub, as the answer lists them (the platform's own claimed parties
+        # decide which agreements count).
+        reachable = self._reachability.parties_for(_with_parties(platform, claimed)) if version == V230 else []
 
         def change(current: Platform) -> Platform:
             if current.state is not platform.state or not _still_valid(current, used, caller.retiring):
@@ -112,6 +119,7 @@ class Registration:
             current.versions_url = credentials.url
             current.version = peer.version
             current.endpoints = peer.endpoints
+            current.announced_parties = [party.key for party in reachable]
             current.updated_at = current.token_issued_at = current.last_contact_at = timestamp
             for party in current.parties:
                 key = (party.country_code, party.party_id, party.role)
@@ -139,7 +147,7 @@ class Registration:
             auth_encoding=peer.encoding.value,
             request_id=request_id,
         )
-        return hub_credentials(self._settings, token, version)
+        return hub_credentials(self._settings, token, version, reachable)
 
     def _claimed_parties(self, platform: Platform, credentials: Credentials, version: str) -> set[tuple[str, str, str]]:
         if version == V211:
@@ -192,6 +200,18 @@ class Registration:
             f"party {country_code}*{party_id} ({role}) is not one this platform was invited for; you may register: "
             f"{allowed}. Ask the hub operator to invite it."
         )
+
+
+def _with_parties(platform: Platform, claimed: set[tuple[str, str, str]]) -> Platform:
+    """The platform as it will be once registered: its claimed parties connected (for whom it may reach)."""
+    return msgspec.structs.replace(
+        platform,
+        parties=[
+            msgspec.structs.replace(party, status=ConnectionStatus.CONNECTED)
+            for party in platform.parties
+            if (party.country_code, party.party_id, party.role) in claimed
+        ],
+    )
 
 
 def _still_valid(platform: Platform, token_hash: str, retiring: bool) -> bool:

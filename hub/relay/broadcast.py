@@ -44,7 +44,7 @@ class Broadcaster:
         token_type: str | None,
         trail: Trail,
     ) -> web.Response:
-        kept = await self._copies.keep(routed, decision.sender, payload.document, token_type)
+        kept = await self._copies.keep(routed, decision.sender, payload.document, token_type, payload.document_version)
         if kept.refusal is not None:
             raise OcpiError(Status.INVALID_PARAMETERS, kept.refusal)
         answer = envelope_bytes(Status.SUCCESS)

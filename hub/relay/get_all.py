@@ -43,14 +43,10 @@ class GetAllAnswer:
             page.limit,
             alt_key=None if decision.recipient is None else str(decision.recipient),
         )
-        if version == HUB_VERSION:
+        if all(stored.version == version for stored in objects):
             data: list = [orjson.Fragment(stored.body) for stored in objects]
         else:
-            kind = answer_kind(decision.module, SENDER, "GET", [])
-            items = [orjson.loads(stored.body) for stored in objects]
-            translated = await self._translator.convert(kind, items, HUB_VERSION, version)
-            data = translated.body or []
-            trail.translated(HUB_VERSION, version, translated.lost, "answer")
+            data = await self._in_version(decision.module, objects, version, trail)
         body = envelope_bytes(Status.SUCCESS, data=data)
         headers = page_headers(request, self._base_url, page, total, PAGE_SIZE)
         headers.update(routing_headers(decision.sender.id, self._hub_party))
@@ -63,6 +59,23 @@ class GetAllAnswer:
             from_party=str(decision.sender.id),
         )
         return web.Response(body=body, content_type=JSON_CONTENT_TYPE, headers=headers)
+
+    async def _in_version(self, module: str, objects: list, version: str, trail: Trail) -> list:
+        """The copies in the requester's version, in their order; one that cannot be given in it is left out (and
+        recorded)."""
+        kind = answer_kind(module, SENDER, "GET", [])
+        data: list = []
+        for index, stored in enumerate(objects):
+            if stored.version == version:
+                data.append(orjson.Fragment(stored.body))
+                continue
+            translated = await self._translator.convert(kind, orjson.loads(stored.body), stored.version, version)
+            if translated.refused:
+                trail.translated(stored.version, version, (f"[{index}] ({translated.refused})",), "answer")
+                continue
+            data.append(translated.body)
+            trail.translated(stored.version, version, tuple(f"[{index}].{path}" for path in translated.lost), "answer")
+        return data
 
 
 def _key(moment) -> str | None:

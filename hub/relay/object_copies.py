@@ -20,6 +20,7 @@ from routing.object_merge import identity_mismatch, merge_push
 from routing.request import RoutingRequest
 from storage.models import StoredObject
 from storage.ports import ObjectStore
+from translation import Context, translate
 
 log = structlog.get_logger("hub.broadcast")
 
@@ -30,12 +31,30 @@ class Kept:
     copy: dict | None = None  # the hub's copy after the push
 
 
+COPY_KINDS = {"locations": "location", "tariffs": "tariff", "tokens": "token", "sessions": "session", "cdrs": "cdr"}
+
+
+def in_version(module: str, copy: dict, source: str, target: str, owner: PartyEntry) -> dict | None:
+    """The hub's copy in the version a push for it came in (its owner moved to another version): what the push is
+    applied to. None when it cannot be given in that version (the push then applies to nothing)."""
+    context = Context(owner_country_code=owner.country_code, owner_party_id=owner.party_id)
+    translated = translate(COPY_KINDS[module], copy, source, target, context)
+    return None if translated.refused else translated.body
+
+
 class ObjectCopies:
     def __init__(self, objects: ObjectStore) -> None:
         self._objects = objects
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def keep(self, routed: RoutingRequest, sender: PartyEntry, document: Any, token_type: str | None) -> Kept:
+    async def keep(
+        self,
+        routed: RoutingRequest,
+        sender: PartyEntry,
+        document: Any,
+        token_type: str | None,
+        version: str = "2.2.1",
+    ) -> Kept:
         """Update the copy of the object the push names. Returns why the push is refused, or the copy as it is
         now (None when the hub has none: a PATCH of an object it never saw is still fanned out)."""
         module, levels = routed.module, routed.segments[2:]
@@ -54,9 +73,12 @@ class ObjectCopies:
         if module == "tokens":
             object_id = token_object_id(object_id, token_type or document.get("type"))
         async with self._lock(f"{module}|{sender.country_code}|{sender.party_id}|{object_id}"):
-            return Kept(copy=await self._merge_and_store(routed, routed.method, sender, levels, object_id, document))
+            merged = await self._merge_and_store(routed, routed.method, sender, levels, object_id, document, version)
+            return Kept(copy=merged)
 
-    async def keep_for(self, routed: RoutingRequest, sender: PartyEntry, recipient: PartyEntry, document: Any) -> None:
+    async def keep_for(
+        self, routed: RoutingRequest, sender: PartyEntry, recipient: PartyEntry, document: Any, version: str = "2.2.1"
+    ) -> None:
         """Keep the session or CDR a CPO passes to `recipient` (routing.decision.Forward.keep_copy), in 2.2.1 form,
         with the recipient as its alt_key: that party's list GETs are answered from these copies."""
         if not isinstance(document, dict):
@@ -69,7 +91,9 @@ class ObjectCopies:
             return
         key = f"{routed.module}|{sender.country_code}|{sender.party_id}|{object_id}"
         async with self._lock(key):
-            await self._merge_and_store(routed, method, sender, [object_id], object_id, document, str(recipient.id))
+            await self._merge_and_store(
+                routed, method, sender, [object_id], object_id, document, version, str(recipient.id)
+            )
 
     def _lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -85,11 +109,14 @@ class ObjectCopies:
         levels: list[str],
         object_id: str,
         document: dict,
+        version: str,
         recipient: str = "",
     ) -> dict | None:
         module = routed.module
         stored = await self._objects.get(module, sender.country_code, sender.party_id, object_id)
         previous = orjson.loads(stored.body) if stored else None
+        if stored is not None and stored.version != version and previous is not None:
+            previous = in_version(module, previous, stored.version, version, sender)
         if stored is not None and method == "PUT" and len(levels) == 1:
             incoming = sort_key(str(document.get("last_updated", "")))
             if incoming and stored.sort_key and incoming < stored.sort_key:
@@ -113,6 +140,7 @@ class ObjectCopies:
                 # Sessions and CDRs from 2.1.1 CPOs name their token by contract id only; a session or CDR kept
                 # for its recipient is found by the recipient.
                 alt_key=contract_id.upper() if isinstance(contract_id, str) else recipient,
+                version=version,
             )
         )
         return merged

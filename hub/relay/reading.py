@@ -15,6 +15,7 @@ from hub.ocpi.errors import OcpiError
 from hub.ocpi.versions import HUB_VERSION, version_root
 from hub.relay.payload import Payload
 from hub.relay.translator import Translator
+from routing.decide import HEADERLESS_VERSIONS
 from routing.model import PartyId
 from routing.request import ContentKeys, ResultUrls, RoutingRequest, describe, first_look, split_path
 from routing.status import Status
@@ -51,15 +52,17 @@ async def read_request(
     hub_party: PartyId,
     translator: Translator | None = None,
 ) -> ReadRequest:
-    """`translator`: reads the body of a caller speaking another version than 2.2.1 into its 2.2.1 form."""
+    """`translator`: reads the body of a caller whose version has no routing headers (2.1.1) into its 2.2.1 form
+    (what the routing core decides on). A 2.2.1 or 2.3.0 caller's body is read as sent: the routing core reads the
+    same fields in both."""
     if request.method not in ROUTED_METHODS:
         raise OcpiError(
             Status.CLIENT_ERROR, f"{request.method} is not an OCPI method", 405, {"Allow": ", ".join(ROUTED_METHODS)}
         )
-    if origin.version != HUB_VERSION:
+    if origin.version in HEADERLESS_VERSIONS:
         return await _read_translated(request, origin, module, interface, translator)
     platform_id = origin.platform_id
-    path = raw_suffix(request, module, interface)
+    path = raw_suffix(request, module, interface, origin.version)
     try:
         to, from_ = routing_parties(request)
         header_error = None
@@ -93,7 +96,9 @@ async def read_request(
         keys, urls = NOTHING_SAID, NO_RESULT_URLS
     routed = RoutingRequest(platform_id, module, interface, method, path, to, from_, keys, urls)
     kind, partial = request_kind(module, interface, method, routed.segments)
-    return ReadRequest(routed, Payload(HUB_VERSION, body, kind, partial, document, body), body, document)
+    # The body as sent is the 2.2.1 form for a 2.2.1 sender; a 2.3.0 one's is translated when a receiver needs it.
+    canonical = body if origin.version == HUB_VERSION else None
+    return ReadRequest(routed, Payload(origin.version, body, kind, partial, document, canonical), body, document)
 
 
 async def _read_translated(

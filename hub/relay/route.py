@@ -11,7 +11,7 @@ import orjson
 from aiohttp import web
 
 from hub.ocpi.errors import OcpiError
-from hub.ocpi.versions import HUB_VERSION, V211, interface_of
+from hub.ocpi.versions import HUB_VERSION, V211, V230, interface_of, version_root
 from hub.platforms.authentication import Authenticator
 from hub.platforms.directory import Directory
 from hub.platforms.routing_state import RoutingState
@@ -51,6 +51,7 @@ class FactFinder:
         return Facts() if hint is None else Facts(hint_cpo=hint.cpo, hint_emsp=hint.emsp)
 
 
+V230_ROOT = version_root(V230) + "/"
 # Answers that hold one object whatever the path: a command's CommandResponse, an authorization's AuthorizationInfo.
 ONE_OBJECT_ANSWERS = ("command_response", "authorization_info")
 
@@ -105,8 +106,10 @@ class Forwarding:
             decision.stand_ins, body, read.document, request.query_string, towards_requester
         )
         if decision.keep_copy:
-            document = read.document if read.document is not None else orjson.loads(payload.canonical or body)
-            await self._copies.keep_for(routed, sender, target, document)
+            document = read.document
+            if document is None:
+                document = orjson.loads(payload.canonical if payload.canonical is not None else payload.raw)
+            await self._copies.keep_for(routed, sender, target, document, payload.document_version)
         leg = Leg(
             receiver_platform_id=target.platform_id,
             receiver=str(target.id),
@@ -200,12 +203,14 @@ class Relay:
         self._translator = translator
 
     async def route(self, request: web.Request) -> web.StreamResponse:
-        """`/ocpi/2.2.1/{sender|receiver}/{module}/...`"""
+        """`/ocpi/2.2.1/{sender|receiver}/{module}/...` and `/ocpi/2.3.0/{sender|receiver}/{module}/...`"""
         caller = await self._authenticate(request)
         platform = caller.platform
         match = request.match_info
+        version = V230 if request.path.startswith(V230_ROOT) else HUB_VERSION
         trail = self._trails.for_request(request, platform.id, match["module"], match["interface"].upper())
-        route = self._route(request, Origin(platform.id), trail, platform.version or HUB_VERSION)
+        trail.version = version
+        route = self._route(request, Origin(platform.id, version), trail, platform.version or HUB_VERSION)
         return await answered(trail, request, route)
 
     async def route_211(self, request: web.Request) -> web.StreamResponse:

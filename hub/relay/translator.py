@@ -24,14 +24,16 @@ from translation.quirks import PROFILES, Quirks
 log = structlog.get_logger("hub.translation")
 
 CANONICAL = "2.2.1"
+V211 = "2.1.1"
 
 
 TOKEN_OWNED = ("session", "cdr")
 
 
 def tariff_patch_becomes_put(module: str, method: str, target: str) -> bool:
-    """OCPI 2.2.1's tariffs module has no PATCH: a 2.1.1 tariff PATCH reaches it as a PUT of the whole tariff."""
-    return module == "tariffs" and method == "PATCH" and target == CANONICAL
+    """OCPI 2.2.1's and 2.3.0's tariffs modules have no PATCH: a 2.1.1 tariff PATCH reaches them as a PUT of the
+    whole tariff."""
+    return module == "tariffs" and method == "PATCH" and target != V211
 
 
 def quirks_of(profile: str) -> Quirks:
@@ -100,13 +102,17 @@ class Translator:
             return payload.raw, ()
         if version == CANONICAL and payload.canonical is not None:
             return payload.canonical, payload.lost
-        document = payload.document if payload.document is not None else orjson.loads(payload.raw)
+        source = payload.document_version
+        document = payload.document
+        if document is None:
+            document = orjson.loads(payload.canonical if payload.canonical is not None else payload.raw)
         translated = await self.convert(
-            payload.kind, document, CANONICAL, version, partial=payload.partial, receiver_quirks=receiver_quirks
+            payload.kind, document, source, version, partial=payload.partial, receiver_quirks=receiver_quirks
         )
         if translated.refused:
             raise OcpiError(Status.INVALID_PARAMETERS, f"cannot be given in OCPI {version}: {translated.refused}")
-        return orjson.dumps(translated.body), payload.lost + translated.lost
+        earlier = payload.lost if source == CANONICAL and payload.version != CANONICAL else ()
+        return orjson.dumps(translated.body), earlier + translated.lost
 
     async def answer(
         self,
@@ -174,11 +180,11 @@ class Translator:
         country_code, party_id = owner if owner else (None, None)
         token = stored = None
         if isinstance(value, dict):
-            if kind in ("session", "cdr") and source != CANONICAL:
+            if kind in ("session", "cdr") and source == V211:
                 token = await self._token_by_contract(value.get("auth_id") or value.get("contract_id"))
-            elif kind in ("session", "cdr") and target != CANONICAL:
+            elif kind in ("session", "cdr") and target == V211:
                 stored = await self._location_in(target, value, kind)
-            elif kind == "tariff" and source != CANONICAL and owner:
+            elif kind == "tariff" and source == V211 and owner:
                 stored = await self._copy("tariffs", owner, value.get("id") or object_id)
         return Context(
             owner_country_code=country_code,
@@ -203,7 +209,7 @@ class Translator:
     ) -> Translated:
         if source == target:
             return Translated(value)
-        token = await self.authorization_token(uid, token_type) if target == CANONICAL else None
+        token = await self.authorization_token(uid, token_type) if source == V211 else None
         context = Context(token=token, quirks=quirks_of(quirks), one_object=True)
         translated = translate("authorization_info", value, source, target, context)
         self._count("authorization_info", source, target, translated)

@@ -146,7 +146,7 @@ async def test_agreements_lifecycle_changes_routing(network):
     status, created = await api(
         network.hub, "POST", "/agreements", {"parties": ["NL:CPA:CPO", "DE:EMB:EMSP"]}, template="/agreements"
     )
-    assert status == 201 and created["state"] == "ACTIVE" and len(created["modules"]) == 7
+    assert status == 201 and created["state"] == "ACTIVE" and len(created["modules"]) == 8
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ async def test_a_211_cpo_registers_with_flat_credentials_and_plain_tokens(hub, o
     cpo = await old_platforms(CPO)
     token_a = await invite_for(hub, cpo)
     versions = await call("GET", hub.versions_url, token_a, encoding="plain")
-    assert [v["version"] for v in versions.data] == ["2.2.1", "2.1.1"]
+    assert [v["version"] for v in versions.data] == ["2.3.0", "2.2.1", "2.1.1"]
     details = await call("GET", f"{hub.url}/ocpi/2.1.1", token_a, encoding="plain")
     assert details.data["version"] == "2.1.1"
     assert {e["identifier"] for e in details.data["endpoints"]} == {

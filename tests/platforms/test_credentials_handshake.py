@@ -34,6 +34,7 @@ async def test_cpo_registers_with_token_a_and_gets_a_token_c(hub, platforms):
     # Token C works; once it has been used, Token A is dead everywhere.
     versions = await call("GET", hub.versions_url, token_c)
     assert versions.data == [
+        {"version": "2.3.0", "url": f"{hub.url}/ocpi/2.3.0"},
         {"version": "2.2.1", "url": f"{hub.url}/ocpi/2.2.1"},
         {"version": "2.1.1", "url": f"{hub.url}/ocpi/2.1.1"},
     ]

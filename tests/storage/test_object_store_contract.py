@@ -292,6 +292,15 @@ async def test_objects_of_one_module_older_than_a_moment_are_purged(any_store):
     assert await any_store.objects.get("tokens", "NL", "EMS", "T1|RFID") == token, "other modules untouched"
 
 
+async def test_an_object_keeps_the_version_its_body_is_in(any_store):
+    stored = dataclass_replace(make_object("locations", "NL", "NEW", "L1", ts(1)), version="2.3.0")
+    await any_store.objects.put(stored)
+    assert (await any_store.objects.get("locations", "NL", "NEW", "L1")).version == "2.3.0"
+    await any_store.objects.put(dataclass_replace(stored, version="2.2.1"))
+    assert (await any_store.objects.get("locations", "NL", "NEW", "L1")).version == "2.2.1"
+    assert make_object("tokens", "NL", "X", "T", ts(1)).version == "2.2.1", "by default"
+
+
 def dataclass_replace(stored, **changes):
     import msgspec
 
