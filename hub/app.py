@@ -89,6 +89,7 @@ async def _to_dashboard(request: web.Request) -> web.Response:
 def _background(hub: Hub):
     async def running(app: web.Application):
         settings = hub.settings
+        await hub.visibility_pushes.check()  # remembers the agreements in force, to tell later changes apart
         tasks = [
             asyncio.create_task(_every(settings.directory_refresh_seconds, hub.directory.refresh, "directory")),
             asyncio.create_task(_every(settings.directory_resync_seconds, hub.directory.resync, "resync")),
@@ -96,6 +97,8 @@ def _background(hub: Hub):
             asyncio.create_task(
                 _every(settings.directory_refresh_seconds, hub.routing.refresh_agreements, "agreements")
             ),
+            asyncio.create_task(_every(settings.directory_refresh_seconds, hub.visibility_pushes.check, "visibility")),
+            asyncio.create_task(_every(settings.directory_refresh_seconds, hub.roles_announcement.check, "roles")),
             recorder := asyncio.create_task(hub.messages.run()),
             asyncio.create_task(_every(EVERY_SECONDS, hub.housekeeping.run_once, "housekeeping")),
         ]

@@ -26,10 +26,12 @@ from hub.platforms.offboarding import Offboarding
 from hub.platforms.peer_tokens import PeerTokens
 from hub.platforms.reachability import Reachability
 from hub.platforms.registration import Registration
+from hub.platforms.roles_announcement import RolesAnnouncement
 from hub.platforms.routing_state import RoutingState
 from hub.platforms.secret_key import open_cipher
 from hub.platforms.token_rotation import TokenRetirement
 from hub.platforms.updates import PlatformUpdater
+from hub.platforms.visibility_pushes import VisibilityPushes
 from hub.relay.broadcast import Broadcaster
 from hub.relay.fan_out import CONNECTIONS_PER_RECEIVER, FanOut
 from hub.relay.get_all import GetAllAnswer
@@ -77,11 +79,14 @@ class Hub:
     relay: Relay
     stand_in_calls: StandInCalls
     reachability: Reachability
+    visibility_pushes: VisibilityPushes
+    roles_announcement: RolesAnnouncement
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait for work in flight off the request path: broadcast deliveries, HubClientInfo pushes."""
         await self.fan_out.drain(seconds)
         await self.notifier.drain(seconds)
+        await self.roles_announcement.drain(seconds)
 
 
 @contextlib.asynccontextmanager
@@ -184,6 +189,8 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         fan_out=fan_out,
         relay=relay,
         reachability=reachability,
+        visibility_pushes=VisibilityPushes(directory, routing, notifier),
+        roles_announcement=RolesAnnouncement(settings, directory, reachability, updater, client, cipher, peer_tokens),
         stand_in_calls=StandInCalls(
             authenticate, trails, store.callbacks, directory, legs, settings.timeout_for, translator
         ),

@@ -61,12 +61,20 @@ class ClientInfoNotifier:
                 continue
             visible = self._routing.visibility(receiver)
             for party in parties:
-                if not visible(party):
-                    continue
-                key = (receiver.id, party.key)
-                self._latest[key] = (receiver.id, client_info_url(endpoint.url, party), msgspec.structs.replace(party))
-                if key not in self._workers:
-                    self._workers[key] = asyncio.get_running_loop().create_task(self._work(key))
+                if visible(party):
+                    self._schedule(receiver.id, endpoint.url, party)
+
+    def tell(self, receiver: Platform, party: Party) -> None:
+        """Schedule one push of `party` as it is given (an agreement just showed or hid it: the caller decided)."""
+        endpoint = receiver.endpoint("hubclientinfo", "RECEIVER")
+        if endpoint is not None and not _is_offline(receiver):
+            self._schedule(receiver.id, endpoint.url, party)
+
+    def _schedule(self, receiver_id: str, endpoint_url: str, party: Party) -> None:
+        key = (receiver_id, party.key)
+        self._latest[key] = (receiver_id, client_info_url(endpoint_url, party), msgspec.structs.replace(party))
+        if key not in self._workers:
+            self._workers[key] = asyncio.get_running_loop().create_task(self._work(key))
 
     async def _work(self, key: tuple[str, str]) -> None:
         try:

@@ -1,12 +1,16 @@
-"""Which parties are reachable through the hub for a platform: the connected parties of the other platforms that
-its own parties have an agreement with (routing.visibility; everyone under the open policy). OCPI 2.3.0 credentials
-list them in `roles`."""
+"""Which parties are reachable through the hub for a platform: the CONNECTED or OFFLINE parties of the other
+registered platforms that its own parties have an agreement with (routing.visibility; everyone under the open
+policy). OCPI 2.3.0 credentials list them in `roles`."""
 
 from __future__ import annotations
 
 from hub.platforms.directory import Directory
 from hub.platforms.routing_state import RoutingState
 from storage.models import ConnectionStatus, Party, Platform
+
+# A party that is OFFLINE for a while is still one the platform reaches through the hub (HubClientInfo tells it the
+# status): counting only CONNECTED ones would rotate credentials each time a partner's link flaps.
+REACHABLE = (ConnectionStatus.CONNECTED, ConnectionStatus.OFFLINE)
 
 
 class Reachability:
@@ -22,7 +26,7 @@ class Reachability:
             for other in self._directory.registered_platforms()
             if other.id != platform.id
             for party in other.parties
-            if party.status is ConnectionStatus.CONNECTED and visible(party)
+            if party.status in REACHABLE and visible(party)
         ]
         return sorted(found, key=lambda party: party.key)
 

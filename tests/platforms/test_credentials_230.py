@@ -4,6 +4,8 @@ platforms keep seeing exactly the HUB role."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from hub.platforms.parties import parse_party
@@ -111,3 +113,93 @@ async def test_a_230_platform_cannot_claim_the_hub_role(hub, started):
     answer = await cpo.register(hub.versions_url, token_a)
     assert answer.status_code == 2001
     assert "OCPI 2.3.0 roles are CPO, EMSP, NAP, NSP, OTHER, SCSP" in answer.body["status_message"]
+
+
+async def eventually(check, seconds: float = 5.0) -> None:
+    """The watchers run every directory_refresh_seconds (0.2 s in tests)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "did not happen in time"
+        await asyncio.sleep(0.05)
+
+
+async def stored_platform(hub, party_key: str):
+    (stored,) = [p for p in await hub.context.store.platforms.list_all() if party_key in p.party_keys]
+    return stored
+
+
+async def test_a_new_agreed_party_registering_updates_the_credentials_at_the_230_platform(hub, started):
+    await agree(hub, "NL:NEW:CPO", "DE:EMA:EMSP")
+    cpo = await started([NEW_CPO])
+    answer = await cpo.register(hub.versions_url, await invite_for(hub, cpo))
+    assert role_keys(answer.data) == ["NL:HUB:OTHER"]
+    first_token = cpo.hub_token
+
+    emsp = await started([OLD_EMSP], version="2.2.1")
+    await onboard(hub, emsp)
+    await eventually(lambda: cpo.credentials_updates)
+    (update,) = cpo.credentials_updates
+    assert update["hub_party_id"] == "NLHUB"
+    assert role_keys(update) == ["DE:EMA:EMSP"]
+    assert update["token"] != first_token and update["url"] == hub.versions_url
+    stored = await stored_platform(hub, "NL:NEW:CPO")
+    assert stored.announced_parties == ["DE:EMA:EMSP"]
+    assert hub.context.peer_tokens.token_for(stored) == cpo.token_for_hub, "the platform's new token is kept"
+
+    # The new token works (and so retires the old one); the credentials read back the same roles.
+    again = await call("GET", f"{hub.url}/ocpi/2.3.0/credentials", cpo.hub_token)
+    assert role_keys(again.data) == ["DE:EMA:EMSP"]
+    old = await call("GET", f"{hub.url}/ocpi/2.3.0/credentials", first_token)
+    assert old.status == 401
+    # An unrelated party registering changes nothing for this platform.
+    other = await started([OTHER_EMSP], version="2.2.1")
+    await onboard(hub, other)
+    await asyncio.sleep(0.6)
+    assert len(cpo.credentials_updates) == 1
+
+
+async def test_agreements_shown_and_hidden_are_pushed_as_clientinfo_and_credentials(hub, started):
+    emsp = await started([OLD_EMSP], version="2.2.1")
+    await onboard(hub, emsp)
+    cpo = await started([NEW_CPO])
+    await cpo.register(hub.versions_url, await invite_for(hub, cpo))
+    await hub.context.drain()
+    emsp.client_info_pushes.clear()
+
+    await agree(hub, "NL:NEW:CPO", "DE:EMA:EMSP")
+    await eventually(lambda: emsp.client_info_pushes and cpo.credentials_updates)
+    assert [(p["country_code"], p["party_id"], p["status"]) for p in emsp.client_info_pushes] == [
+        ("NL", "NEW", "CONNECTED")
+    ], "the 2.2.1 eMSP learns at once that the CPO is now visible"
+    assert [(p["country_code"], p["party_id"], p["status"]) for p in cpo.client_info_pushes] == [
+        ("DE", "EMA", "CONNECTED")
+    ], "so does the 2.3.0 CPO"
+    assert role_keys(cpo.credentials_updates[-1]) == ["DE:EMA:EMSP"]
+
+    await hub.context.agreements.remove("NL:NEW:CPO,DE:EMA:EMSP")
+    await eventually(lambda: len(emsp.client_info_pushes) == 2 and len(cpo.credentials_updates) == 2)
+    assert emsp.client_info_pushes[-1]["status"] == "SUSPENDED"
+    assert cpo.client_info_pushes[-1]["status"] == "SUSPENDED"
+    assert role_keys(cpo.credentials_updates[-1]) == ["NL:HUB:OTHER"], "nobody reachable any more"
+
+
+async def test_a_refused_credentials_update_is_undone_and_retried(hub, started):
+    cpo = await started([NEW_CPO])
+    await cpo.register(hub.versions_url, await invite_for(hub, cpo))
+    token_for_hub = cpo.token_for_hub
+    hashes_before = (await stored_platform(hub, "NL:NEW:CPO")).token_hashes
+    cpo.token_for_hub = "not-what-the-hub-has"  # the platform rejects the hub's PUT with 401
+    await agree(hub, "NL:NEW:CPO", "DE:EMA:EMSP")
+    emsp = await started([OLD_EMSP], version="2.2.1")
+    await onboard(hub, emsp)
+    await eventually(lambda: any(m == "PUT" and path.endswith("/credentials") for m, path, _ in cpo.requests))
+    await hub.context.drain()
+    stored = await stored_platform(hub, "NL:NEW:CPO")
+    assert stored.announced_parties == [], "undone: the platform was not told"
+    assert stored.token_hashes == hashes_before, "the token offered in the refused PUT is void"
+    assert (await call("GET", f"{hub.url}/ocpi/2.3.0/credentials", cpo.hub_token)).status_code == 1000
+    assert cpo.credentials_updates == []
+    cpo.token_for_hub = token_for_hub
+    hub.context.roles_announcement._retry_at.clear()  # skip the minute's back-off
+    await eventually(lambda: cpo.credentials_updates)
+    assert role_keys(cpo.credentials_updates[0]) == ["DE:EMA:EMSP"]
