@@ -240,6 +240,11 @@ def _directed(
     target = next((p for p in allowed if p.connected), allowed[0])
     if not target.connected:
         return Reject(Status.NOT_CONNECTED, f"receiver {to} is not connected to the hub")
+    if request.module not in MODULES_OF_VERSION.get(target.version, FUNCTIONAL_MODULES):
+        return Reject(
+            Status.NO_SUCH_INTERFACE,
+            f"receiver {to} speaks OCPI {target.version}, which has no {request.module} module",
+        )
     url = directory.endpoint(target.platform_id, request.module, request.interface)
     if url is None:
         return Reject(

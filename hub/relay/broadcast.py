@@ -96,7 +96,11 @@ class Broadcaster:
         method = routed.method
         if version != payload.version and tariff_patch_becomes_put(routed.module, method, version):
             if kept.copy is None:
-                return Versioned(method, b"", refused="the hub has no copy of the tariff to send whole")
+                return Versioned(
+                    method,
+                    b"",
+                    refused=f"cannot be given in OCPI {version}: the hub has no copy of the tariff to send whole",
+                )
             method, payload = "PUT", Payload(HUB_VERSION, orjson.dumps(kept.copy), "tariff", False, kept.copy)
         try:
             body, lost = await self._translator.body_for(payload, version, receiver_quirks)

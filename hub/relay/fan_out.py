@@ -107,7 +107,7 @@ class FanOut:
                 http_status=0,
                 status_code=None,
                 outcome="broadcast-leg",
-                status_message=f"not sent: cannot be given in OCPI {receiver.version}: {delivery.refused}",
+                status_message=f"not sent: {delivery.refused}",
                 receiver_platform=receiver.platform_id,
             )
             return
