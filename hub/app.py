@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import re
 
 import structlog
 from aiohttp import web
@@ -38,7 +39,7 @@ def create_app(hub: Hub) -> web.Application:
         middlewares=[ocpi_edge(settings.hub_error_http_status)], client_max_size=settings.max_body_bytes
     )
     root = version_root()
-    versions = VersionsEndpoint(hub.authenticate, settings.base_url)
+    versions = VersionsEndpoint(hub.authenticate, settings.base_url, hub.routing.custom_modules_for)
     credentials = CredentialsEndpoint(settings, hub.authenticate, hub.registration, hub.offboarding)
     client_info = ClientInfoEndpoint(hub.authenticate, hub.directory, hub.routing, settings.base_url)
     health = HealthEndpoints(hub.store, hub.metrics)
@@ -66,7 +67,7 @@ def create_app(hub: Hub) -> web.Application:
     app.router.add_route("POST", f"{root_211}/credentials", credentials_211.post)
     app.router.add_route("PUT", f"{root_211}/credentials", credentials_211.put)
     app.router.add_route("DELETE", f"{root_211}/credentials", credentials_211.delete)
-    modules = "|".join(FUNCTIONAL_MODULES)
+    modules = "|".join((*FUNCTIONAL_MODULES, *(re.escape(module) for module in settings.custom_modules)))
     for routed_root in (root, root_230):
         path = routed_root + r"/{interface:sender|receiver}/{module:" + modules + r"}{rest:(/[\s\S]*)?}"
         app.router.add_route("*", path, hub.relay.route)

@@ -126,7 +126,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     client = OcpiClient(session, settings.callback_timeout_seconds)
     peer_tokens = PeerTokens(cipher)
     updater = PlatformUpdater(store, directory)
-    routing = RoutingState(directory, store, open_policy=settings.routing_policy == "open")
+    routing = RoutingState(directory, store, settings.routing_policy == "open", settings.custom_modules)
     notifier = ClientInfoNotifier(directory, routing, client, peer_tokens)
     reachability = Reachability(directory, routing)
     liveness = LivenessMonitor(

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from routing.model import FUNCTIONAL_MODULES
+from routing.model import FUNCTIONAL_MODULES, is_custom_module
 from storage.opening import UnsupportedStoreURL, check_store_url
 
 ENV_PREFIX = "OCPI_HUB_"
@@ -64,6 +64,9 @@ class Settings:
     # Routing. agreements: nothing passes between two parties without an active agreement covering the module;
     # open: everything passes (for a closed group of platforms, or for trying the hub out).
     routing_policy: str = "agreements"
+    # Custom modules (prefixed ModuleIDs such as nltnm-parking, OCPI 2.2.1 and 2.3.0) the hub routes, by routing
+    # headers, between parties whose agreement names the module. Others are not routed (docs/routing.md).
+    custom_modules: tuple[str, ...] = ()
     # Time limit for a forwarded request; real-time authorization sits in a driver's wait, so it has its own.
     forward_timeout_seconds: float = 30.0
     authorize_timeout_seconds: float = 5.0
@@ -193,6 +196,8 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     kind = type(getattr(Settings(), name))
     if kind is dict:
         return _mapping_of_seconds(value, source)
+    if kind is tuple:
+        return _list_of_names(value, source)
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind is bool:
         if isinstance(value, bool):
@@ -217,6 +222,15 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     elif isinstance(value, str) or is_number:
         return str(value)
     raise ConfigError(f"{source} must be {KIND_NAMES[kind]}, got {value!r}")
+
+
+def _list_of_names(value: Any, source: str) -> tuple[str, ...]:
+    """A list from YAML, or from an environment variable or flag written `a,b`."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{source} must be a list of names like [nltnm-parking], got {value!r}")
+    return tuple(value)
 
 
 def _mapping_of_seconds(value: Any, source: str) -> dict[str, float]:
@@ -296,8 +310,16 @@ def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
             fail(name, "greater than 0")
     if settings.credentials_overlap_seconds < 0:
         fail("credentials_overlap_seconds", "0 or more")
+    for module in settings.custom_modules:
+        if not is_custom_module(module):
+            source = sources.get("custom_modules", "custom_modules")
+            raise ConfigError(
+                f"{source}: {module!r} is not a custom module id: a prefix (such as country code and party id), a "
+                "dash and a name, in lower case letters, digits, - and _ (nltnm-parking); OCPI's own modules need "
+                "no enabling"
+            )
     for module, seconds in settings.module_timeout_seconds.items():
-        if module not in FUNCTIONAL_MODULES:
+        if module not in FUNCTIONAL_MODULES and module not in settings.custom_modules:
             source = sources.get("module_timeout_seconds", "module_timeout_seconds")
             raise ConfigError(f"{source}: unknown module {module!r}; modules are {', '.join(FUNCTIONAL_MODULES)}")
         if seconds <= 0:

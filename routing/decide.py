@@ -11,11 +11,14 @@ Nothing passes between two parties without an active agreement covering the modu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from routing.decision import Broadcast, Decision, Facts, Forward, GetAll, Learn, Lookup, Reject, StandIn
 from routing.model import (
     BROADCAST_MODULES,
     BROADCAST_RECIPIENT_ROLES,
     CPO_INTERFACE,
+    CUSTOM_MODULE_VERSIONS,
     FUNCTIONAL_MODULES,
     MODULES_OF_VERSION,
     RECEIVER,
@@ -45,6 +48,14 @@ def target_is_cpo(module: str, interface: str) -> bool:
 
 def _fits(entry: PartyEntry, cpo_side: bool) -> bool:
     return entry.role == "CPO" if cpo_side else entry.role not in ("CPO", "HUB")
+
+
+def _side(module: str, cpo_side: bool) -> tuple[Callable[[PartyEntry], bool], str]:
+    """Which parties may be on this side of the module, and how to name them. A custom module's sides are the
+    parties' own business: any role but the hub's."""
+    if module not in CPO_INTERFACE:
+        return (lambda entry: entry.role != "HUB"), "party"
+    return (lambda entry: _fits(entry, cpo_side)), ("CPO" if cpo_side else "non-CPO")
 
 
 def hint_key(party_key: str, object_id: str) -> str:
@@ -98,6 +109,8 @@ def decide(
         sender = resolve_sender(request, directory)
     if isinstance(sender, Reject):
         return sender
+    if request.module not in FUNCTIONAL_MODULES:
+        return _custom(request, sender, directory, agreements, hub)
     if request.module not in MODULES_OF_VERSION.get(sender.version, FUNCTIONAL_MODULES):
         return Reject(
             Status.NO_SUCH_INTERFACE,
@@ -118,24 +131,24 @@ def decide(
 def resolve_sender(request: RoutingRequest, directory: PartyTable) -> PartyEntry | Reject:
     """The party sending the request: OCPI-from if given (it must be the caller's, in a role that sends this),
     else the caller's only party that could send it."""
-    cpo_side = not target_is_cpo(request.module, request.interface)
+    fits, side = _side(
+        request.module, request.module in CPO_INTERFACE and not target_is_cpo(request.module, request.interface)
+    )
     own = directory.of_platform(request.platform_id)
     if request.from_ is not None:
         named = [p for p in own if p.id == request.from_]
         if not named:
             return Reject(Status.NOT_YOUR_PARTY, f"OCPI-from {request.from_} is not a party of your platform")
-        fitting = next((p for p in named if _fits(p, cpo_side)), None)
+        fitting = next((p for p in named if fits(p)), None)
         if fitting is None:
-            role = "CPO" if cpo_side else "non-CPO"
             return Reject(
                 Status.NOT_YOUR_PARTY,
-                f"{request.from_} has no {role} role, which sends {request.module} requests to this interface",
+                f"{request.from_} has no {side} role, which sends {request.module} requests to this interface",
             )
         return fitting
-    fitting = [p for p in own if _fits(p, cpo_side)]
+    fitting = [p for p in own if fits(p)]
     if len({p.id for p in fitting}) == 1:
         return fitting[0]
-    side = "CPO" if cpo_side else "non-CPO"
     return Reject(
         Status.INVALID_PARAMETERS,
         f"send OCPI-from-country-code and OCPI-from-party-id: your platform hosts {len(fitting)} {side} parties "
@@ -218,6 +231,29 @@ def _get_all(
     return GetAll(sender, request.module, tuple(owners), recipient)
 
 
+def _custom(
+    request: RoutingRequest, sender: PartyEntry, directory: PartyTable, agreements: AgreementBook, hub: PartyId
+) -> Decision:
+    """A custom module: only one the operator enabled, only by routing headers (the hub knows nothing of its
+    objects), only between parties whose agreement names it; its bodies pass as they came."""
+    module = request.module
+    if module not in agreements.custom_modules:
+        return Reject(
+            Status.NO_SUCH_INTERFACE,
+            f"{module} is not a module this hub routes (custom modules are routed once the operator enables them)",
+            404,
+        )
+    if sender.version not in CUSTOM_MODULE_VERSIONS:
+        return Reject(
+            Status.NO_SUCH_INTERFACE, f"custom modules need routing headers, which OCPI {sender.version} lacks", 404
+        )
+    if request.to is None or request.to == hub:
+        return Reject(
+            Status.UNKNOWN_RECEIVER, f"{module} is a custom module: send OCPI-to-* naming the party it is for"
+        )
+    return _directed(request, sender, request.to, directory, agreements, set_to_headers=False)
+
+
 def _directed(
     request: RoutingRequest,
     sender: PartyEntry,
@@ -229,10 +265,11 @@ def _directed(
     known = directory.by_id(to)
     if not known:
         return Reject(Status.UNKNOWN_RECEIVER, f"unknown receiver {to}")
-    cpo_target = target_is_cpo(request.module, request.interface)
-    fitting = [p for p in known if _fits(p, cpo_target)]
+    custom = request.module not in CPO_INTERFACE
+    fits, wanted = _side(request.module, not custom and target_is_cpo(request.module, request.interface))
+    fitting = [p for p in known if fits(p)]
     if not fitting:
-        wanted = "CPO" if cpo_target else "eMSP (or other non-CPO)"
+        wanted = "eMSP (or other non-CPO)" if wanted == "non-CPO" else wanted
         return Reject(Status.UNKNOWN_RECEIVER, f"{to} has no {wanted} role to receive {request.module} requests")
     allowed = [p for p in fitting if agreements.allows(sender.key, p.key, request.module)]
     if not allowed:
@@ -240,7 +277,11 @@ def _directed(
     target = next((p for p in allowed if p.connected), allowed[0])
     if not target.connected:
         return Reject(Status.NOT_CONNECTED, f"receiver {to} is not connected to the hub")
-    if request.module not in MODULES_OF_VERSION.get(target.version, FUNCTIONAL_MODULES):
+    if custom and target.version not in CUSTOM_MODULE_VERSIONS:
+        return Reject(
+            Status.NO_SUCH_INTERFACE, f"receiver {to} speaks OCPI {target.version}, which cannot carry custom modules"
+        )
+    if not custom and request.module not in MODULES_OF_VERSION.get(target.version, FUNCTIONAL_MODULES):
         return Reject(
             Status.NO_SUCH_INTERFACE,
             f"receiver {to} speaks OCPI {target.version}, which has no {request.module} module",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 FUNCTIONAL_MODULES = ("cdrs", "chargingprofiles", "commands", "locations", "payments", "sessions", "tariffs", "tokens")
 # The modules each OCPI version has (2.1.1 lacks charging profiles, payments are new in 2.3.0).
@@ -11,6 +12,11 @@ MODULES_OF_VERSION = {
     "2.2.1": ("cdrs", "chargingprofiles", "commands", "locations", "sessions", "tariffs", "tokens"),
     "2.3.0": FUNCTIONAL_MODULES,
 }
+# Custom modules (OCPI 2.2.1 and 2.3.0 "Custom Modules": the ModuleID enum extended by parties that agree to use
+# one, advised with a prefix such as country code + party id: `nltnm-tokens`). The hub routes those the operator
+# enabled, by routing headers only, between parties whose agreement names them, as the bytes they came in.
+CUSTOM_MODULE_ID = re.compile(r"[a-z0-9]{2,}-[a-z0-9_-]*[a-z0-9]")
+CUSTOM_MODULE_VERSIONS = ("2.2.1", "2.3.0")  # 2.1.1 has no routing headers to address one by
 BROADCAST_MODULES = ("locations", "tariffs", "tokens")
 SENDER, RECEIVER = "SENDER", "RECEIVER"
 
@@ -102,22 +108,37 @@ class PartyTable:
 
 @dataclasses.dataclass(frozen=True)
 class AgreementBook:
-    """Which party pairs may exchange which modules. `open_policy`: everyone may exchange everything."""
+    """Which party pairs may exchange which modules. `open_policy`: everyone may exchange every OCPI module (custom
+    modules only where an agreement names them). `custom_modules`: the custom modules the operator enabled."""
 
     active: frozenset[tuple[str, str, str]]  # (party key, party key, module), both orders present
     open_policy: bool = False
+    custom_modules: frozenset[str] = frozenset()
 
     @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, str, list[str]]], open_policy: bool = False) -> AgreementBook:
+    def from_pairs(
+        cls,
+        pairs: list[tuple[str, str, list[str]]],
+        open_policy: bool = False,
+        custom_modules: frozenset[str] | tuple[str, ...] = frozenset(),
+    ) -> AgreementBook:
         active = set()
         for party_a, party_b, modules in pairs:
             for module in modules:
                 active.add((party_a, party_b, module))
                 active.add((party_b, party_a, module))
-        return cls(frozenset(active), open_policy)
+        return cls(frozenset(active), open_policy, frozenset(custom_modules))
 
     def allows(self, party_a: str, party_b: str, module: str) -> bool:
+        if module in self.custom_modules:
+            return (party_a, party_b, module) in self.active
         return self.open_policy or (party_a, party_b, module) in self.active
 
     def partners(self, party: str, module: str | None = None) -> set[str]:
         return {b for a, b, m in self.active if a == party and (module is None or m == module)}
+
+
+def is_custom_module(module: str) -> bool:
+    """A module id of the custom-module form (not an OCPI module): whether the hub routes it is the operator's call
+    (AgreementBook.custom_modules)."""
+    return module not in FUNCTIONAL_MODULES and CUSTOM_MODULE_ID.fullmatch(module) is not None

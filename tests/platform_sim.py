@@ -89,6 +89,7 @@ class SimulatedPlatform:
         self.versions_offered = [version]
         self.credentials_updates: list[dict] = []  # credentials the hub PUT to us (2.3.0: its reachable parties)
         self.credentials_endpoint = True
+        self.custom_modules: list[str] = []  # custom module ids it implements (both interfaces)
         self.token_for_hub: str | None = None  # the token the hub must use towards us (Token B, or our Token C)
         self.token_a_issued: str | None = None  # when the hub registers with us
         self.hub_token: str | None = None  # the token we use towards the hub
@@ -182,6 +183,9 @@ class SimulatedPlatform:
             other_side = "RECEIVER" if cpo_side == "SENDER" else "SENDER"
             interfaces = {cpo_side if role.role == "CPO" else other_side for role in self.roles}
             for interface in sorted(interfaces):
+                found.append((module, interface, f"{self.base}/ocpi/{self.version}/{interface.lower()}/{module}"))
+        for module in self.custom_modules:
+            for interface in ("SENDER", "RECEIVER"):
                 found.append((module, interface, f"{self.base}/ocpi/{self.version}/{interface.lower()}/{module}"))
         return found
 

@@ -120,6 +120,8 @@ def test_settings_come_from_file_then_environment_then_flags(tmp_path):
     settings = load_settings(str(config), {"party_id": None, "host": "127.0.0.2"}, {"OCPI_HUB_PORT": "9100"})
     assert (settings.port, settings.country_code, settings.party_id, settings.host) == (9100, "DE", "HBX", "127.0.0.2")
     assert settings.versions_url == "http://127.0.0.2:9100/ocpi/versions"
+    custom = load_settings(None, {}, {"OCPI_HUB_CUSTOM_MODULES": "nltnm-parking, detnm-tokens"})
+    assert custom.custom_modules == ("nltnm-parking", "detnm-tokens")
     timed = load_settings(None, {}, {"OCPI_HUB_MODULE_TIMEOUT_SECONDS": "{commands: 7}"})
     assert (timed.timeout_for("commands"), timed.timeout_for("cdrs"), timed.timeout_for("tokens", True)) == (7, 30, 5)
 

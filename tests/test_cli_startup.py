@@ -111,6 +111,8 @@ async def test_a_second_hub_cannot_join_a_port_another_hub_serves(tmp_path):
         ("OCPI_HUB_PORT", "eighty", "OCPI_HUB_PORT must be a whole number, got 'eighty'"),
         ("OCPI_HUB_FORWARD_TIMEOUT_SECONDS", "-1", "OCPI_HUB_FORWARD_TIMEOUT_SECONDS must be greater than 0"),
         ("OCPI_HUB_MODULE_TIMEOUT_SECONDS", "{comands: 5}", "unknown module 'comands'"),
+        ("OCPI_HUB_CUSTOM_MODULES", "nltnm-parking,Parking", "'Parking' is not a custom module id"),
+        ("OCPI_HUB_CUSTOM_MODULES", "tokens", "OCPI's own modules need no enabling"),
     ],
 )
 async def test_bad_settings_are_refused_naming_the_variable(tmp_path, variable, value, expected):

@@ -216,6 +216,11 @@ async def remove_platform(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/admin/platforms")
 
 
+def _modules(request: web.Request) -> tuple[str, ...]:
+    """OCPI's modules and the custom ones the operator enabled."""
+    return (*FUNCTIONAL_MODULES, *_context(request).settings.custom_modules)
+
+
 async def agreements_page(
     request: web.Request, error: str | None = None, status: int = 200, notice: str | None = None
 ) -> web.Response:
@@ -228,7 +233,7 @@ async def agreements_page(
         {
             "agreements": agreements,
             "parties": parties,
-            "modules": FUNCTIONAL_MODULES,
+            "modules": _modules(request),
             "error": error,
             "notice": notice,
             "form": await read_form(request) if request.method == "POST" else {},
@@ -281,7 +286,7 @@ async def traffic_page(request: web.Request) -> web.Response:
                 "error": error.message,
                 "rows": [],
                 "query": dict(request.query),
-                "modules": FUNCTIONAL_MODULES,
+                "modules": _modules(request),
                 "rows_url": "",
             },
             400,
@@ -294,7 +299,7 @@ async def traffic_page(request: web.Request) -> web.Response:
         {
             "rows": rows,
             "query": dict(request.query),
-            "modules": FUNCTIONAL_MODULES,
+            "modules": _modules(request),
             "rows_url": "/admin/traffic/rows?" + urlencode(request.query),
         },
     )

@@ -3,13 +3,14 @@ the paths it serves them under, and the versions and version details endpoints."
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
 from hub.ocpi.envelope import ocpi_response
 from routing.model import CPO_INTERFACE, MODULES_OF_VERSION
+from storage.models import Platform
 
 HUB_VERSION = "2.2.1"  # the version the routing core speaks (and the hub's own objects are shaped in)
 V211 = "2.1.1"
@@ -52,24 +53,32 @@ def hub_endpoints_211(base_url: str, caller_role: str) -> list[dict[str, str]]:
     return endpoints
 
 
-def hub_endpoints(base_url: str, version: str = HUB_VERSION) -> list[dict[str, str]]:
+def hub_endpoints(
+    base_url: str, version: str = HUB_VERSION, custom_modules: Iterable[str] = ()
+) -> list[dict[str, str]]:
     """credentials, hubclientinfo as SENDER, and SENDER + RECEIVER of every functional module of `version` (the hub
-    routes both)."""
+    routes both), and of the custom modules given (those the caller agreed to use)."""
     root = base_url + version_root(version)
     endpoints = [
         {"identifier": "credentials", "role": "SENDER", "url": f"{root}/credentials"},
         {"identifier": "hubclientinfo", "role": "SENDER", "url": f"{root}/hubclientinfo"},
     ]
-    for module in MODULES_OF_VERSION[version]:
+    for module in (*MODULES_OF_VERSION[version], *custom_modules):
         for role in INTERFACE_ROLES:
             endpoints.append({"identifier": module, "role": role, "url": f"{root}/{role.lower()}/{module}"})
     return endpoints
 
 
 class VersionsEndpoint:
-    def __init__(self, authenticate: Authenticate, base_url: str) -> None:
+    def __init__(
+        self,
+        authenticate: Authenticate,
+        base_url: str,
+        custom_modules_for: Callable[[Platform], list[str]] = lambda platform: [],
+    ) -> None:
         self._authenticate = authenticate
         self._base_url = base_url
+        self._custom_modules_for = custom_modules_for
 
     async def versions(self, request: web.Request) -> web.Response:
         await self._authenticate(request, registration_token_allowed=True)
@@ -78,12 +87,14 @@ class VersionsEndpoint:
         )
 
     async def details(self, request: web.Request) -> web.Response:
-        await self._authenticate(request, registration_token_allowed=True)
-        return ocpi_response({"version": HUB_VERSION, "endpoints": hub_endpoints(self._base_url)})
+        caller = await self._authenticate(request, registration_token_allowed=True)
+        custom = self._custom_modules_for(caller.platform)
+        return ocpi_response({"version": HUB_VERSION, "endpoints": hub_endpoints(self._base_url, HUB_VERSION, custom)})
 
     async def details_230(self, request: web.Request) -> web.Response:
-        await self._authenticate(request, registration_token_allowed=True)
-        return ocpi_response({"version": V230, "endpoints": hub_endpoints(self._base_url, V230)})
+        caller = await self._authenticate(request, registration_token_allowed=True)
+        custom = self._custom_modules_for(caller.platform)
+        return ocpi_response({"version": V230, "endpoints": hub_endpoints(self._base_url, V230, custom)})
 
     async def details_211(self, request: web.Request) -> web.Response:
         caller = await self._authenticate(request, registration_token_allowed=True)

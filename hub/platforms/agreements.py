@@ -16,7 +16,7 @@ from hub.ocpi.timeutil import now_ocpi
 from hub.platforms.parties import OnboardingError, PartyRef, parse_party
 from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, check_profile, profile_of
 from hub.platforms.routing_state import RoutingState
-from routing.model import FUNCTIONAL_MODULES
+from routing.model import FUNCTIONAL_MODULES, is_custom_module
 from storage.errors import AgreementExists, ConcurrentUpdate, NotFound
 from storage.models import Agreement, AgreementState, Platform
 from storage.ports import Store
@@ -44,12 +44,18 @@ def pair_of(first: PartyRef, second: PartyRef) -> tuple[str, str]:
 
 
 def check_modules(modules: list[str] | tuple[str, ...]) -> list[str]:
+    """None given: every OCPI module (never a custom one: those are named, as OCPI asks). A custom module id may
+    be agreed before the operator enables it (custom_modules); it is routed once enabled."""
     if not modules:
         return list(FUNCTIONAL_MODULES)
-    unknown = sorted(set(modules) - set(FUNCTIONAL_MODULES))
+    unknown = sorted(
+        module for module in set(modules) if module not in FUNCTIONAL_MODULES and not is_custom_module(module)
+    )
     if unknown:
         raise AgreementError(
-            f"unknown module(s) {', '.join(unknown)}; modules are: {', '.join(FUNCTIONAL_MODULES)}", "modules"
+            f"unknown module(s) {', '.join(unknown)}; modules are: {', '.join(FUNCTIONAL_MODULES)}, or a custom "
+            "module id such as nltnm-parking",
+            "modules",
         )
     return sorted(set(modules))
 

@@ -31,13 +31,16 @@ def build_party_table(directory: Directory) -> PartyTable:
 
 
 class RoutingState:
-    def __init__(self, directory: Directory, store: Store, open_policy: bool) -> None:
+    def __init__(
+        self, directory: Directory, store: Store, open_policy: bool, custom_modules: tuple[str, ...] = ()
+    ) -> None:
         self._directory = directory
         self._store = store
         self._open_policy = open_policy
+        self._custom_modules = frozenset(custom_modules)
         self._parties: PartyTable | None = None
         self._built_at_generation = -1
-        self._agreements = AgreementBook(frozenset(), open_policy)
+        self._agreements = AgreementBook(frozenset(), open_policy, self._custom_modules)
         self._agreements_version: int | None = None
 
     @property
@@ -58,7 +61,7 @@ class RoutingState:
             return
         agreements = await self._store.agreements.list_all()
         pairs = [(a.party_a, a.party_b, a.modules) for a in agreements if a.state is AgreementState.ACTIVE]
-        self._agreements = AgreementBook.from_pairs(pairs, self._open_policy)
+        self._agreements = AgreementBook.from_pairs(pairs, self._open_policy, self._custom_modules)
         self._agreements_version = version
         log.info("agreements loaded", active=len(pairs), total=len(agreements))
 
@@ -66,3 +69,11 @@ class RoutingState:
         """Which parties `viewer` sees in HubClientInfo (routing.visibility)."""
         visible = visible_to(self._agreements, viewer.party_keys)
         return lambda party: visible(party.key)
+
+    def custom_modules_for(self, platform: Platform) -> list[str]:
+        """The enabled custom modules an agreement of one of the platform's parties names: the only custom module ids
+        the hub shows it (OCPI: send them only to parties that agreed to use them)."""
+        book = self._agreements
+        return sorted(
+            module for module in book.custom_modules if any(book.partners(own, module) for own in platform.party_keys)
+        )

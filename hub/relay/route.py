@@ -28,7 +28,7 @@ from hub.relay.translator import Translator
 from hub.relay.transport import ROUTING_HEADERS, routing_headers
 from routing.decide import HEADERLESS_VERSIONS, decide, prepare
 from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
-from routing.model import RECEIVER, SENDER, PartyId
+from routing.model import FUNCTIONAL_MODULES, RECEIVER, SENDER, PartyId
 from routing.status import Status
 from storage.ports import ObjectStore
 from translation.kinds import answer_kind
@@ -89,7 +89,9 @@ class Forwarding:
             receiver = self._directory.get(target.platform_id)
             receiver_quirks = receiver.quirks if receiver else ""
         body, lost = await self._translator.body_for(payload, target.version, receiver_quirks)
-        if target.version != payload.version:
+        # Custom modules cross versions as they are: nothing of theirs is translated, so nothing is recorded as such.
+        bridged = target.version != payload.version and routed.module in FUNCTIONAL_MODULES
+        if bridged:
             trail.translated(payload.version, target.version, lost, "request")
         if target.version in HEADERLESS_VERSIONS:
             headers = {}
@@ -131,7 +133,7 @@ class Forwarding:
         if delivered.accepted and decision.learn:
             await self._learning.learn(decision.learn)
         answer = delivered.body
-        if target.version != payload.version:
+        if bridged:
             answer = await self._answer_in_requesters_version(
                 request, read, decision, delivered.body, receiver_quirks, trail
             )

@@ -118,3 +118,69 @@ def test_the_refusals_name_the_versions():
         HUB,
     )
     assert towards.message == "receiver NL:CPA speaks OCPI 2.2.1, which has no payments module"
+
+
+# Custom modules: the operator enabled nltnm-parking; BE:BEC and DE:TNM agreed to use it.
+CUSTOM_AGREEMENTS = AgreementBook.from_pairs(
+    [("BE:BEC:CPO", "DE:TNM:EMSP", ["nltnm-parking"]), ("BE:BEC:CPO", "DE:EMA:EMSP", ALL)],
+    custom_modules=("nltnm-parking",),
+)
+CUSTOM_DIRECTORY = PartyTable(
+    PARTIES,
+    {
+        entry.platform_id: {
+            ("nltnm-parking", "SENDER"): f"https://{entry.platform_id}/sender/nltnm-parking",
+            ("nltnm-parking", "RECEIVER"): f"https://{entry.platform_id}/receiver/nltnm-parking",
+        }
+        for entry in PARTIES
+    },
+)
+CUSTOM_CASES = [
+    (
+        "an enabled custom module between parties that agreed to it, either way",
+        request("emsp230", "nltnm-parking", "RECEIVER", "PUT", "/spots/A7", to="BE:BEC"),
+        CUSTOM_AGREEMENTS,
+        "forward DE:TNM:EMSP -> BE:BEC:CPO https://cpo230/receiver/nltnm-parking/spots/A7",
+    ),
+    (
+        "any interface: the hub does not know a custom module's sides",
+        request("cpo230", "nltnm-parking", "SENDER", "GET", "/spots", to="DE:TNM"),
+        CUSTOM_AGREEMENTS,
+        "forward BE:BEC:CPO -> DE:TNM:EMSP https://emsp230/sender/nltnm-parking/spots",
+    ),
+    (
+        "an agreement on every OCPI module does not cover it",
+        request("emsp221", "nltnm-parking", "RECEIVER", "PUT", "/spots/A7", to="BE:BEC"),
+        CUSTOM_AGREEMENTS,
+        "reject 4902",
+    ),
+    (
+        "nor does the open policy",
+        request("emsp221", "nltnm-parking", "RECEIVER", "PUT", "/spots/A7", to="BE:BEC"),
+        AgreementBook(frozenset(), open_policy=True, custom_modules=frozenset({"nltnm-parking"})),
+        "reject 4902",
+    ),
+    (
+        "only by routing headers",
+        request("emsp230", "nltnm-parking", "RECEIVER", "PUT", "/spots/A7"),
+        CUSTOM_AGREEMENTS,
+        "reject 4001",
+    ),
+    (
+        "not to a 2.1.1 party, which has no headers to address it by",
+        request("cpo230", "nltnm-parking", "RECEIVER", "PUT", "/spots/A7", to="SE:EMO"),
+        AgreementBook.from_pairs([("BE:BEC:CPO", "SE:EMO:EMSP", ["nltnm-parking"])], custom_modules=("nltnm-parking",)),
+        "reject 4901",
+    ),
+    (
+        "a custom module the operator did not enable",
+        request("emsp230", "nltnm-parking", "RECEIVER", "PUT", "/spots/A7", to="BE:BEC"),
+        AgreementBook.from_pairs([("BE:BEC:CPO", "DE:TNM:EMSP", ["nltnm-parking"])]),
+        "reject 4901",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "routed", "agreements", "expected"), CUSTOM_CASES, ids=[c[0] for c in CUSTOM_CASES])
+def test_routing_custom_modules(case, routed, agreements, expected):
+    assert summary(decide(routed, CUSTOM_DIRECTORY, agreements, HUB)) == expected, case
