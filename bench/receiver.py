@@ -99,7 +99,7 @@ def make_app(hub_token: str) -> web.Application:
     app.router.add_get("/stats", receiver.stats)
     app.router.add_post("/reset", receiver.reset)
     # /p/{n}/ocpi/2.2.1/{sender|receiver}/{module}... and the eMSP's own response URLs /p/{n}/results/...
-    app.router.add_route("*", "/p/{n}/ocpi/2.2.1/{interface}/{kind}{rest:.*}", receiver.handle)
+    app.router.add_route("*", "/p/{n}/ocpi/{version:2.2.1|2.3.0}/{interface}/{kind}{rest:.*}", receiver.handle)
     app.router.add_route("*", "/p/{n}/{kind:results}{rest:.*}", receiver.handle)
     # 2.1.1 platforms: one URL per module, no interface.
     app.router.add_route("*", "/p/{n}/ocpi/2.1.1/{kind}{rest:.*}", receiver.handle)

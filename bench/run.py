@@ -377,7 +377,13 @@ class Bench:
         emsps = ["DE:EMA:EMSP"] + [f"BE:{number:03d}:EMSP" for number in range(max(profile.broadcast_sizes))]
         # The version bridge: a 2.1.1 eMSP and a 2.1.1 CPO beside the 2.2.1 pair.
         old_cpo, old_emsp = "BE:OLD:CPO", "DE:OLD:EMSP"
-        agreements = [("NL:CPO:CPO", "DE:EMA:EMSP"), ("NL:CPO:CPO", old_emsp), (old_cpo, "DE:EMA:EMSP")]
+        new_emsp = "DE:NEW:EMSP"  # and a 2.3.0 eMSP
+        agreements = [
+            ("NL:CPO:CPO", "DE:EMA:EMSP"),
+            ("NL:CPO:CPO", old_emsp),
+            (old_cpo, "DE:EMA:EMSP"),
+            ("NL:CPO:CPO", new_emsp),
+        ]
         for broadcaster, size in zip(broadcasters, profile.broadcast_sizes, strict=True):
             agreements += [(broadcaster, f"BE:{number:03d}:EMSP") for number in range(size)]
         main_store = self.store("main")
@@ -388,9 +394,10 @@ class Bench:
             self.secret_key,
             receiver,
             cpos=["NL:CPO:CPO", *broadcasters, old_cpo],
-            emsps=[*emsps, old_emsp],
+            emsps=[*emsps, old_emsp, new_emsp],
             agreements=agreements,
             speak_211=(old_cpo, old_emsp),
+            speak_230=(new_emsp,),
             objects=[bridge_token()],
         )
         cpo_token = seeded["NL:CPO:CPO"].token
@@ -487,6 +494,9 @@ class Bench:
             "location_put_to_211_emsp": run_wrk(
                 dataclasses.replace(via_hub, to=old_emsp.rsplit(":", 1)[0]), profile, cpu_pid=pid
             ),
+            "location_put_to_230_emsp": run_wrk(
+                dataclasses.replace(via_hub, to=new_emsp.rsplit(":", 1)[0]), profile, cpu_pid=pid
+            ),
             "session_put_same_version": run_wrk(
                 Load(f"{hub}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session), profile, cpu_pid=pid
             ),
@@ -496,6 +506,7 @@ class Bench:
         }
         for translated, same in (
             ("location_put_to_211_emsp", "location_put_same_version"),
+            ("location_put_to_230_emsp", "location_put_same_version"),
             ("session_put_from_211_cpo", "session_put_same_version"),
         ):
             bridge[translated]["vs_same_version_throughput"] = round(bridge[translated]["rps"] / bridge[same]["rps"], 3)

@@ -11,7 +11,7 @@ from hub.ocpi.versions import MODULES_211, interface_of
 from hub.platforms.agreements import add as add_agreement
 from hub.platforms.parties import parse_party
 from hub.platforms.tokens import TokenCipher, hash_token
-from routing.model import CPO_INTERFACE, FUNCTIONAL_MODULES
+from routing.model import CPO_INTERFACE, MODULES_OF_VERSION
 from storage.models import AuthEncoding, ConnectionStatus, Endpoint, Party, Platform, PlatformState, StoredObject
 from storage.opening import open_store
 
@@ -39,10 +39,10 @@ def endpoints_211(receiver: str, slot: int, cpo: bool) -> list[Endpoint]:
     return result
 
 
-def endpoints(receiver: str, slot: int, cpo: bool) -> list[Endpoint]:
-    base = f"{receiver}/p/{slot}/ocpi/2.2.1"
+def endpoints(receiver: str, slot: int, cpo: bool, version: str = "2.2.1") -> list[Endpoint]:
+    base = f"{receiver}/p/{slot}/ocpi/{version}"
     result = [Endpoint("credentials", "SENDER", f"{base}/credentials")]
-    for module in FUNCTIONAL_MODULES:
+    for module in MODULES_OF_VERSION[version]:
         interface = CPO_INTERFACE[module] if cpo else ("RECEIVER" if CPO_INTERFACE[module] == "SENDER" else "SENDER")
         result.append(Endpoint(module, interface, f"{base}/{interface.lower()}/{module}"))
     return result
@@ -58,11 +58,12 @@ async def seed(
     extra_platforms: int = 0,
     agreements: list[tuple[str, str]] = (),
     speak_211: tuple[str, ...] = (),
+    speak_230: tuple[str, ...] = (),
     objects: list[StoredObject] = (),
 ) -> dict[str, Seeded]:
     """Parties are `CC:PID:ROLE`; each gets its own platform (those in `speak_211` registered in OCPI 2.1.1, plain
-    tokens). `objects`: copies the hub holds (tokens a 2.1.1 session names). Returns each party's token towards the
-    hub."""
+    tokens; those in `speak_230` in 2.3.0). `objects`: copies the hub holds (tokens a 2.1.1 session names). Returns
+    each party's token towards the hub."""
     cipher = TokenCipher(secret_key)
     store = await open_store(store_url)
     timestamp = now_ocpi()
@@ -73,6 +74,7 @@ async def seed(
         for slot, (party_text, cpo) in enumerate(everyone):
             reference = parse_party(party_text)
             old = party_text in speak_211
+            version = "2.1.1" if old else "2.3.0" if party_text in speak_230 else "2.2.1"
             token = f"bench-{uuid.uuid4().hex}"
             await store.platforms.create(
                 Platform(
@@ -92,8 +94,8 @@ async def seed(
                     peer_token_encrypted=cipher.encrypt(f"peer-{slot}"),
                     auth_encoding=AuthEncoding.PLAIN if old else AuthEncoding.BASE64,
                     versions_url=f"{receiver}/p/{slot}/ocpi/versions",
-                    version="2.1.1" if old else "2.2.1",
-                    endpoints=endpoints_211(receiver, slot, cpo) if old else endpoints(receiver, slot, cpo),
+                    version=version,
+                    endpoints=endpoints_211(receiver, slot, cpo) if old else endpoints(receiver, slot, cpo, version),
                     created_at=timestamp,
                     updated_at=timestamp,
                     token_issued_at=timestamp,

@@ -179,3 +179,66 @@ async def test_payments_flow_between_230_parties_and_nowhere_else(bridge230):
     # Nor does the hub offer it at 2.2.1.
     details = await call("GET", f"{bridge230.hub.url}/ocpi/2.2.1", bridge230.cpo_221.hub_token)
     assert "payments" not in {endpoint["identifier"] for endpoint in details.data["endpoints"]}
+
+
+async def test_commands_and_charging_profiles_between_230_parties_and_towards_211(bridge230):
+    # 2.3.0 -> 2.3.0: the command as sent, but for its response_url (the hub's stand-in), unknown fields kept.
+    bridge230.cpo_230.replies[("POST", "/ocpi/2.3.0/receiver/commands/START_SESSION")] = Reply(
+        data={"result": "ACCEPTED", "timeout": 30}
+    )
+    start = {
+        "response_url": bridge230.emsp_230.url("/results/start-2"),
+        "token": TOKEN_EMAID_230,
+        "location_id": "LOC1",
+        "evse_uid": "3256",
+        "connector_id": "1",
+        **VENDOR_FIELDS,
+    }
+    answer = await bridge230.send(
+        bridge230.emsp_230, "POST", "receiver", "commands", "/START_SESSION", start, to="BE:BEC"
+    )
+    assert (answer.status_code, answer.data) == (1000, {"result": "ACCEPTED", "timeout": 30}), answer.body
+    (command,) = bridge230.cpo_230.received
+    assert {**command.json, "response_url": start["response_url"]} == start
+    assert command.json["response_url"].startswith(bridge230.hub.url)
+    await result_via(bridge230.cpo_230, command.json["response_url"], {"result": "ACCEPTED"})
+    (result,) = await bridge230.emsp_230.expect(1)
+    assert result.path == "/results/start-2"
+
+    # A charging profile for a session, 2.3.0 -> 2.3.0: as sent, but for the response_url.
+    bridge230.clear()
+    profile = {
+        "charging_profile": {"charging_rate_unit": "W", "min_charging_rate": 1500.0},
+        "response_url": bridge230.emsp_230.url("/results/profile-1"),
+    }
+    answer = await bridge230.send(
+        bridge230.emsp_230, "PUT", "receiver", "chargingprofiles", "/S1", profile, to="BE:BEC"
+    )
+    assert answer.status_code == 1000, answer.body
+    (put,) = bridge230.cpo_230.received
+    assert put.path == "/ocpi/2.3.0/receiver/chargingprofiles/S1"
+    assert put.json["charging_profile"] == profile["charging_profile"]
+    assert put.json["response_url"].startswith(bridge230.hub.url)
+
+    # 2.3.0 eMSP -> 2.1.1 CPO: a 2.1.1 StartSession (its Token in 2.1.1 terms; no connector_id in 2.1.1).
+    bridge230.clear()
+    bridge230.cpo_211.replies[("POST", "/ocpi/2.1.1/commands/START_SESSION")] = Reply(data={"result": "ACCEPTED"})
+    answer = await bridge230.send(
+        bridge230.emsp_230, "POST", "receiver", "commands", "/START_SESSION", start, to="FR:OLD"
+    )
+    assert answer.status_code == 1000, answer.body
+    (command,) = bridge230.cpo_211.received
+    sent = command.json
+    assert (sent["location_id"], sent["evse_uid"], sent["token"]["type"], sent["token"]["auth_id"]) == (
+        "LOC1",
+        "3256",
+        "OTHER",
+        TOKEN_EMAID_230["contract_id"],
+    )
+    assert "connector_id" not in sent and "country_code" not in sent["token"]
+    # 2.1.1 has no charging profiles: 4901, nothing sent.
+    answer = await bridge230.send(
+        bridge230.emsp_230, "PUT", "receiver", "chargingprofiles", "/S1", profile, to="FR:OLD"
+    )
+    assert answer.status_code == 4901, answer.body
+    assert len(bridge230.cpo_211.received) == 1
