@@ -40,12 +40,13 @@ class Profile:
     broadcast_sizes: tuple[int, ...]
     scale_sizes: tuple[int, ...]
     workers: tuple[int, ...]
+    rounds: int = 3  # of interleaved on/off runs, where a comparison takes the median of per-round ratios
 
 
 FULL = Profile(
     duration=10, connections=32, broadcast_sizes=(10, 100, 500), scale_sizes=(10, 1000, 10000), workers=(1, 2)
 )
-QUICK = Profile(duration=1, connections=4, broadcast_sizes=(3,), scale_sizes=(5, 20), workers=(1, 2))
+QUICK = Profile(duration=1, connections=4, broadcast_sizes=(3,), scale_sizes=(5, 20), workers=(1, 2), rounds=1)
 
 
 def free_port() -> int:
@@ -125,6 +126,11 @@ def http(method: str, url: str, headers: dict[str, str], body: bytes | None = No
 
 def token_header(token: str) -> str:
     return "Token " + base64.b64encode(token.encode()).decode()
+
+
+RATE_CLASSES = ("authorize", "commands", "pushes", "gets")
+TRAFFIC_CONTROL_COUNTING = {f"rate_limit_{name}_per_minute": 10**12 for name in RATE_CLASSES}
+TRAFFIC_CONTROL_OFF = {**{f"rate_limit_{name}_per_minute": 0 for name in RATE_CLASSES}, "breaker_failures": 0}
 
 
 @dataclasses.dataclass
@@ -341,7 +347,11 @@ class Bench:
         wait_for(f"http://127.0.0.1:{port}/p/0/ocpi/2.2.1/receiver/locations/x")
         return f"http://127.0.0.1:{port}"
 
-    def start_hub(self, store: str, workers: int = 1) -> tuple[subprocess.Popen, str, float]:
+    def start_hub(
+        self, store: str, workers: int = 1, traffic_control: dict[str, Any] | None = None
+    ) -> tuple[subprocess.Popen, str, float]:
+        """`traffic_control`: the rate limit and breaker settings; by default every request is counted against a
+        limit no load here reaches (the limiter's whole cost, and no refusals), and the breaker is on."""
         port = free_port()
         config = self.workdir / f"hub-{port}.yaml"
         config.write_text(
@@ -356,6 +366,7 @@ class Bench:
                     "log_level": "info",
                     "routing_policy": "agreements",
                     "alive_check_after_seconds": 3600.0,
+                    **(traffic_control or TRAFFIC_CONTROL_COUNTING),
                 }
             )
         )
@@ -515,6 +526,24 @@ class Bench:
             )
         self.results["version_bridge"] = bridge
 
+        # Traffic control: the same directed PUT through a hub with rate limits and the breaker on (counting every
+        # request) and one with both off, on the same store, interleaved; the median of the per-round ratios.
+        off_process, off_hub, _ = self.start_hub(main_store, traffic_control=TRAFFIC_CONTROL_OFF)
+        via_off = dataclasses.replace(via_hub, url=via_hub.url.replace(hub, off_hub))
+        rounds = []
+        for _ in range(profile.rounds):
+            on = run_wrk(via_hub, profile, cpu_pid=pid)
+            off = run_wrk(via_off, profile, cpu_pid=off_process.pid)
+            rounds.append((on, off))
+        self.processes.stop(off_process)
+        self.results["traffic_control"] = {
+            "on": rounds[-1][0],
+            "off": rounds[-1][1],
+            "rounds": len(rounds),
+            "cpu_on_vs_off": statistics.median(r[0]["cpu_us_per_request"] / r[1]["cpu_us_per_request"] for r in rounds),
+            "throughput_on_vs_off": statistics.median(r[0]["rps"] / r[1]["rps"] for r in rounds),
+        }
+
         self.results["broadcast"] = [
             self._broadcast(hub, receiver, seeded[broadcaster].token, broadcaster, size)
             for broadcaster, size in zip(broadcasters, profile.broadcast_sizes, strict=True)
@@ -644,6 +673,17 @@ def table(results: dict[str, Any]) -> str:
             f"{name.replace('_', ' '):<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}{row['p99_us'] / 1000:>9.2f}"
             f"{ratio}   CPU {row['cpu_us_per_request']:.0f} us/req"
         )
+    control = results["traffic_control"]
+    for name in ("on", "off"):
+        row = control[name]
+        lines.append(
+            f"{'directed PUT, rate limits + breaker ' + name:<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}"
+            f"{row['p99_us'] / 1000:>9.2f}   CPU {row['cpu_us_per_request']:.0f} us/req"
+        )
+    lines.append(
+        f"  traffic control on vs off (median of {control['rounds']} rounds): CPU x{control['cpu_on_vs_off']:.3f}, "
+        f"throughput x{control['throughput_on_vs_off']:.3f}"
+    )
     command = results["other_routes"]["command_start_session"]
     lines.append(
         f"  command results delivered back through the hub: {command['results_delivered']} of "

@@ -13,7 +13,7 @@ import aiohttp
 from hub.config import Settings
 from hub.operations.housekeeping import Housekeeping
 from hub.operations.message_log import MessageRecorder
-from hub.operations.metrics import HubMetrics
+from hub.operations.metrics import HubMetrics, TrafficCollector
 from hub.platforms.agreements import AgreementService
 from hub.platforms.authentication import Authenticator
 from hub.platforms.clientinfo import ClientInfoNotifier
@@ -24,6 +24,7 @@ from hub.platforms.liveness import LivenessMonitor
 from hub.platforms.ocpi_client import OcpiClient
 from hub.platforms.offboarding import Offboarding
 from hub.platforms.peer_tokens import PeerTokens
+from hub.platforms.rate_limit_overrides import PlatformLimits
 from hub.platforms.reachability import Reachability
 from hub.platforms.registration import Registration
 from hub.platforms.roles_announcement import RolesAnnouncement
@@ -45,6 +46,8 @@ from hub.relay.stand_ins import StandIns
 from hub.relay.trail import Trails
 from hub.relay.translator import Translator
 from hub.relay.transport import ReceiverSlots
+from hub.traffic.breakers import ReceiverBreakers
+from hub.traffic.rate_limits import RateLimiter
 from routing.model import PartyId
 from storage.opening import open_store
 from storage.ports import Store
@@ -80,6 +83,9 @@ class Hub:
     stand_in_calls: StandInCalls
     reachability: Reachability
     visibility_pushes: VisibilityPushes
+    limiter: RateLimiter
+    breakers: ReceiverBreakers
+    limits: PlatformLimits
     roles_announcement: RolesAnnouncement
 
     async def drain(self, seconds: float = 10.0) -> None:
@@ -115,6 +121,7 @@ async def open_hub(settings: Settings, serving: bool = False) -> AsyncIterator[H
             try:
                 yield hub
             finally:
+                await hub.breakers.stop()
                 await hub.drain()
                 await hub.messages.flush()
     finally:
@@ -144,13 +151,21 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     trails = Trails(messages, metrics, settings.hub_error_http_status)
     stand_ins = StandIns(settings, directory, GroupCommitter(store.callbacks.put_many))
     hints = HintBook(store)
-    legs = Legs(session, ReceiverSlots(settings.max_connections_per_receiver), directory, peer_tokens, stand_ins)
-    broadcast_legs = Legs(broadcasts, ReceiverSlots(CONNECTIONS_PER_RECEIVER), directory, peer_tokens, stand_ins)
+    breakers = ReceiverBreakers(
+        settings.breaker_failures, settings.breaker_cooldown_seconds, directory, liveness.answers, liveness.mark
+    )
+    slots = ReceiverSlots(settings.max_connections_per_receiver)
+    legs = Legs(session, slots, directory, peer_tokens, stand_ins, breakers)
+    broadcast_legs = Legs(
+        broadcasts, ReceiverSlots(CONNECTIONS_PER_RECEIVER), directory, peer_tokens, stand_ins, breakers
+    )
     fan_out = FanOut(broadcast_legs, trails, hub_party, settings.timeout_for)
     metrics.watch(directory.platforms, lambda: messages.queue_depth, lambda: messages.dropped, lambda: fan_out.queued)
     translator = Translator(store.objects, metrics)
     copies = ObjectCopies(store.objects)
     learning = Learning(hints, settings, stand_ins.result_ttl)
+    limiter = RateLimiter(settings, store.rate_counts)
+    metrics.registry.register(TrafficCollector(lambda: limiter.refused, breakers.states))
     relay = Relay(
         authenticate,
         trails,
@@ -161,6 +176,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         Broadcaster(copies, fan_out, hub_party, translator, directory),
         GetAllAnswer(store.objects, settings.base_url, hub_party, translator),
         translator,
+        limiter,
     )
     return Hub(
         settings=settings,
@@ -189,6 +205,9 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         fan_out=fan_out,
         relay=relay,
         reachability=reachability,
+        limiter=limiter,
+        breakers=breakers,
+        limits=PlatformLimits(updater),
         visibility_pushes=VisibilityPushes(directory, routing, notifier),
         roles_announcement=RolesAnnouncement(settings, directory, reachability, updater, client, cipher, peer_tokens),
         stand_in_calls=StandInCalls(

@@ -456,6 +456,44 @@ def platforms_set_quirks(platform: str, profile: str, **options: Any) -> None:
         click.echo(f"  tolerates: {line}")
 
 
+SET_LIMITS_HELP = (
+    "Give a platform its own rate limits: LIMITS are CLASS=N (requests per minute; 0 for no limit) or "
+    "CLASS=default (the hub's, from the settings), for the classes authorize, commands, pushes and gets. "
+    + PLATFORM_REFERENCE_HELP
+    + " Without LIMITS, show the limits in force. Running hubs on the store use them within a second."
+)
+
+
+@platforms.command("set-limits", help=SET_LIMITS_HELP, short_help="Set or show a platform's rate limits.")
+@store_options
+@click.argument("platform")
+@click.argument("limits", nargs=-1)
+def platforms_set_limits(platform: str, limits: tuple[str, ...], **options: Any) -> None:
+    from hub.platforms.quirk_profiles import find_platform
+    from hub.platforms.rate_limit_overrides import PlatformLimits, limits_in_force, parse_limit_items
+
+    try:
+        changes = parse_limit_items(limits)
+    except OnboardingError as error:
+        raise click.BadParameter(str(error), param_hint="LIMITS") from error
+    options = _inherited(options)
+    settings = settings_from(dict(options))  # the hub's limits, for those the platform does not override
+
+    async def go(store):
+        found = await find_platform(store, platform)
+        if not changes:
+            return found
+        return (await PlatformLimits.on_store(store).set(found.id, changes, _operator("platforms set-limits"))).platform
+
+    changed = _with_store(options, go, log_changes=bool(changes))
+    named = f"{changed.id} ({changed.name})" if changed.name else changed.id
+    click.echo(f"Platform {named}: rate limits per minute")
+    for row in limits_in_force(settings, changed):
+        value = "no limit" if row["per_minute"] == 0 else str(row["per_minute"])
+        origin = "its own" if row["overridden"] else "the hub's"
+        click.echo(f"  {row['class']:<10} {value:>10}  ({origin})")
+
+
 @main.command()
 @store_options
 @click.option("--request-id", help="An X-Request-ID, as the sender sent it or as the receiver got it.")
@@ -646,7 +684,9 @@ def agreements_import(file: str, replace: bool, **options: Any) -> None:
     result = _with_store(options, lambda store: service.import_yaml(store, text, replace, by=by), log_changes=True)
     changed = result.profiles_changed
     profiles = f"; {changed} quirk profile{'s' * (changed != 1)} changed" if changed else ""
-    click.echo(f"{result.created} created, {result.updated} updated, {result.removed} removed{profiles}")
+    limited = result.limits_changed
+    limits = f"; rate limits of {limited} platform{'s' * (limited != 1)} changed" if limited else ""
+    click.echo(f"{result.created} created, {result.updated} updated, {result.removed} removed{profiles}{limits}")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,25 @@ class Settings:
     module_timeout_seconds: dict = dataclasses.field(default_factory=dict)
     # Connections the hub keeps open to one receiver (host and port) at once; further requests wait for one.
     max_connections_per_receiver: int = 64
+    # Rate limits per calling platform, per minute and class of request (docs/operations.md, "Traffic control"):
+    # real-time authorization, commands, pushes (PUT, PATCH, POST, DELETE), GETs. Generous: a well-behaved partner
+    # never meets them. Per platform overrides: `ocpi-hub platforms set-limits`. 0: no limit for that class.
+    rate_limit_authorize_per_minute: int = 3000
+    rate_limit_commands_per_minute: int = 3000
+    rate_limit_pushes_per_minute: int = 60000
+    rate_limit_gets_per_minute: int = 3000
+    # How often each hub process adds its counts to the store's and learns the others' (the limits' tolerance).
+    rate_limit_sync_seconds: float = 1.0
+    # Fail fast on a dead receiver: after this many consecutive timeouts or connection failures, requests to it are
+    # answered 4003 at once for breaker_cooldown_seconds, then one request probes it. 0: never.
+    breaker_failures: int = 5
+    breaker_cooldown_seconds: float = 30.0
+    # Clients: time to send a request's headers, its body, and how long an idle keep-alive connection stays open;
+    # connections served at once (beyond it new connections are closed, logged at most once a minute).
+    client_header_timeout_seconds: float = 10.0
+    client_body_timeout_seconds: float = 30.0
+    client_idle_timeout_seconds: float = 75.0
+    max_client_connections: int = 4096
     # HTTP status sent with the hub's own 4xxx errors (OCPI leaves it open; the request reached the OCPI layer).
     hub_error_http_status: int = 200
     # How long the hub URLs it hands out in place of platforms' own URLs stay valid.
@@ -101,6 +120,10 @@ class Settings:
         if authorization or timeout_class == "authorize":
             return self.authorize_timeout_seconds
         return self.module_timeout_seconds.get(timeout_class, self.forward_timeout_seconds)
+
+    def rate_limit_per_minute(self, rate_class: str) -> int:
+        """The hub-wide limit of a class of requests (authorize, commands, pushes, gets); 0: none."""
+        return getattr(self, f"rate_limit_{rate_class}_per_minute")
 
     @property
     def base_url(self) -> str:
@@ -269,6 +292,20 @@ POSITIVE = (
     "message_log_retention_days",
     "message_log_flush_seconds",
     "recipient_copy_retention_days",
+    "rate_limit_sync_seconds",
+    "breaker_cooldown_seconds",
+    "client_header_timeout_seconds",
+    "client_body_timeout_seconds",
+    "client_idle_timeout_seconds",
+    "max_client_connections",
+)
+NOT_NEGATIVE = (
+    "credentials_overlap_seconds",
+    "rate_limit_authorize_per_minute",
+    "rate_limit_commands_per_minute",
+    "rate_limit_pushes_per_minute",
+    "rate_limit_gets_per_minute",
+    "breaker_failures",
 )
 
 
@@ -308,8 +345,9 @@ def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
     for name in POSITIVE:
         if getattr(settings, name) <= 0:
             fail(name, "greater than 0")
-    if settings.credentials_overlap_seconds < 0:
-        fail("credentials_overlap_seconds", "0 or more")
+    for name in NOT_NEGATIVE:
+        if getattr(settings, name) < 0:
+            fail(name, "0 or more")
     for module in settings.custom_modules:
         if not is_custom_module(module):
             source = sources.get("custom_modules", "custom_modules")

@@ -15,6 +15,7 @@ class Status(enum.IntEnum):
     UNKNOWN_TOKEN = 2004
     NOT_YOUR_PARTY = 2901  # OCPI-from names a party the calling platform does not host
     BROADCAST_REFUSED = 2902  # broadcast (TO = hub) of a module that is not meant for everyone
+    RATE_LIMITED = 2903  # the calling platform is over its rate limit for this class of request (HTTP 429)
     SERVER_ERROR = 3000
     UNABLE_TO_USE_CLIENT_API = 3001
     UNSUPPORTED_VERSION = 3002

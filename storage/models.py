@@ -76,6 +76,8 @@ class Platform(msgspec.Struct, kw_only=True, gc=False):
     # The name of the quirk profile (translation.quirks.PROFILES) the hub reads this platform's messages with: known
     # deviations of its implementation, set by the operator; "" for none.
     quirks: str = ""
+    # Rate limits per minute that differ from the hub's, by class (authorize, commands, pushes, gets); 0: none.
+    rate_limits: dict[str, int] = {}
     created_at: str = ""
     updated_at: str = ""
     token_issued_at: str = ""

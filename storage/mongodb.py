@@ -22,7 +22,7 @@ from typing import Any
 
 import msgspec
 from bson import Binary
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, ReturnDocument, UpdateOne
 from pymongo.errors import (
     ConfigurationError,
     DuplicateKeyError,
@@ -63,6 +63,7 @@ class MongoStore:
         self.hints = MongoHintStore(self._database)
         self.objects = MongoObjectStore(self._database)
         self.messages = MongoMessageLog(self._database)
+        self.rate_counts = MongoRateCounts(self._database)
 
     @classmethod
     async def open(cls, url: str, database_name: str | None = None) -> MongoStore:
@@ -89,6 +90,7 @@ class MongoStore:
                 store.hints,
                 store.objects,
                 store.messages,
+                store.rate_counts,
             ):
                 await part.ensure_indexes()
         except PyMongoError as error:
@@ -144,6 +146,38 @@ class MongoMetaStore:
             document = await self._meta.find_one({"_id": name})
             return document["value"]
         return value
+
+
+class MongoRateCounts:
+    def __init__(self, database) -> None:
+        self._counts = database["rate_counts"]
+
+    async def ensure_indexes(self) -> None:
+        await self._counts.create_index([("window", ASCENDING)], name="window")
+
+    async def add(self, deltas: list[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
+        if not deltas:
+            return {}
+        ids = {f"{window}|{key}": (key, window) for key, window, _ in deltas}
+        await self._counts.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": f"{window}|{key}"},
+                    {"$inc": {"count": delta}, "$setOnInsert": {"window": window}},
+                    upsert=True,
+                )
+                for key, window, delta in deltas
+            ],
+            ordered=False,
+        )
+        totals = {}
+        async for document in self._counts.find({"_id": {"$in": list(ids)}}):
+            totals[ids[document["_id"]]] = int(document["count"])
+        return totals
+
+    async def purge_before(self, window: int) -> int:
+        result = await self._counts.delete_many({"window": {"$lt": window}})
+        return result.deleted_count
 
 
 class MongoAdminSessionStore:

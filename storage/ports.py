@@ -164,6 +164,17 @@ class MetaStore(Protocol):
         """Store `value` unless `name` has one; returns the value stored now (the first writer's)."""
 
 
+class RateCounts(Protocol):
+    """Counters per key and time window that every hub process adds to (rate limits shared by processes and nodes).
+    A window is a whole number (minutes since the epoch, say); a key names what is counted."""
+
+    async def add(self, deltas: list[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
+        """Add each (key, window, delta) to its counter (0 reads it) and return every counter's total after."""
+
+    async def purge_before(self, window: int) -> int:
+        """Remove the counters of windows before `window`."""
+
+
 class AdminSessionStore(Protocol):
     async def create(self, session: AdminSession) -> None: ...
 
@@ -187,6 +198,7 @@ class Store(Protocol):
     hints: HintStore
     objects: ObjectStore
     messages: MessageLog
+    rate_counts: RateCounts
 
     async def ping(self) -> None:
         """Raise if the store cannot be used."""

@@ -78,6 +78,12 @@ CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS rate_counts (
+    key TEXT NOT NULL,
+    window INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (key, window)
+);
 CREATE TABLE IF NOT EXISTS agreements (
     id TEXT PRIMARY KEY,
     party_a TEXT NOT NULL,
@@ -158,6 +164,7 @@ class SqliteStore:
         self.hints = SqliteHintStore(writer, reader, write_lock)
         self.objects = SqliteObjectStore(writer, reader, write_lock)
         self.messages = SqliteMessageLog(writer, reader, write_lock)
+        self.rate_counts = SqliteRateCounts(writer, reader, write_lock)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -432,6 +439,25 @@ class SqliteMetaStore(_SqliteTable):
             async with db.execute("SELECT value FROM meta WHERE name = ?", (name,)) as cursor:
                 (stored,) = await cursor.fetchone()
         return stored
+
+
+class SqliteRateCounts(_SqliteTable):
+    async def add(self, deltas: list[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
+        totals = {}
+        if not deltas:
+            return totals
+        async with self._transaction() as db:
+            for key, window, delta in deltas:
+                async with db.execute(
+                    "INSERT INTO rate_counts (key, window, count) VALUES (?, ?, ?) "
+                    "ON CONFLICT (key, window) DO UPDATE SET count = count + excluded.count RETURNING count",
+                    (key, window, delta),
+                ) as cursor:
+                    (totals[(key, window)],) = await cursor.fetchone()
+        return totals
+
+    async def purge_before(self, window: int) -> int:
+        return await self._write("DELETE FROM rate_counts WHERE window < ?", (window,))
 
 
 class SqliteAdminSessionStore(_SqliteTable):

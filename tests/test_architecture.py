@@ -16,10 +16,11 @@ LAYERS = {
     "hub.ocpi": (),
     "hub.operations": ("hub.ocpi",),
     "hub.platforms": ("hub.ocpi",),
-    "hub.relay": ("hub.ocpi", "hub.operations", "hub.platforms"),
-    "hub.assembly": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.relay"),
-    "hub.admin": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.assembly"),
-    "hub.app": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.assembly", "hub.admin"),
+    "hub.traffic": ("hub.ocpi", "hub.operations", "hub.platforms"),
+    "hub.relay": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.traffic"),
+    "hub.assembly": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.traffic", "hub.relay"),
+    "hub.admin": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.traffic", "hub.assembly"),
+    "hub.app": ("hub.ocpi", "hub.operations", "hub.platforms", "hub.traffic", "hub.assembly", "hub.admin"),
 }
 
 

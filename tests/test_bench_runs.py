@@ -21,7 +21,17 @@ def test_the_bench_command_runs_on_a_tiny_configuration(tmp_path):
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert "OCPI hub benchmarks" in completed.stdout
     figures = json.loads(output.read_text())
-    assert set(figures) >= {"directed", "other_routes", "version_bridge", "broadcast", "workers", "scale", "machine"}
+    assert set(figures) >= {
+        "directed",
+        "other_routes",
+        "version_bridge",
+        "traffic_control",
+        "broadcast",
+        "workers",
+        "scale",
+        "machine",
+    }
+    assert figures["traffic_control"]["off"]["cpu_us_per_request"] > 0
     assert figures["version_bridge"]["session_put_from_211_cpo"]["cpu_us_per_request"] > 0
     assert figures["directed"]["peak"]["hub"]["requests"] > 0
     command = figures["other_routes"]["command_start_session"]

@@ -19,6 +19,7 @@ from hub.assembly import Hub
 from hub.platforms import agreements as agreement_rules
 from hub.platforms.parties import OnboardingError, parse_party
 from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, profiles
+from hub.platforms.rate_limit_overrides import LimitError, check_limits
 from storage.errors import AgreementExists, ConcurrentUpdate
 from storage.models import AgreementState
 
@@ -39,6 +40,8 @@ class AgreementRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class PlatformChange(msgspec.Struct, forbid_unknown_fields=True):
     quirks: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+    # class -> requests per minute (0: none), or null for the hub's limit
+    rate_limits: dict[str, Annotated[int, msgspec.Meta(ge=0)] | None] | None = None
 
 
 class AgreementChange(msgspec.Struct, forbid_unknown_fields=True):
@@ -132,17 +135,33 @@ async def get_platform(request: web.Request) -> web.Response:
 
 
 async def change_platform(request: web.Request) -> web.Response:
-    """What an operator may change on a platform: its quirk profile."""
+    """What an operator may change on a platform: its quirk profile, its rate limits."""
     context = _context(request)
     body = await _body(request, PlatformChange)
     platform = await _platform(context, request.match_info["platform_id"])
-    if body.quirks is None:
-        raise ApiError(422, 'nothing to change: send {"quirks": PROFILE} (see GET /admin/api/quirk-profiles)')
-    try:
-        change = await QuirkProfiles(context.updater).set(platform.id, body.quirks, f"admin API ({request.remote})")
-    except QuirkProfileError as error:
-        raise ApiError(422, str(error), "quirks") from error
-    return reply(platform_view(context, change.platform))
+    if body.quirks is None and body.rate_limits is None:
+        raise ApiError(
+            422,
+            'nothing to change: send {"quirks": PROFILE} (see GET /admin/api/quirk-profiles) and/or '
+            '{"rate_limits": {"pushes": 600, "gets": null}}',
+        )
+    by = f"admin API ({request.remote})"
+    if body.rate_limits is not None:
+        try:
+            check_limits(body.rate_limits)
+        except LimitError as error:
+            raise ApiError(422, str(error), "rate_limits") from error
+    if body.quirks is not None:
+        try:
+            platform = (await QuirkProfiles(context.updater).set(platform.id, body.quirks, by)).platform
+        except QuirkProfileError as error:
+            raise ApiError(422, str(error), "quirks") from error
+    if body.rate_limits is not None:
+        try:
+            platform = (await context.limits.set(platform.id, body.rate_limits, by)).platform
+        except LimitError as error:
+            raise ApiError(422, str(error), "rate_limits") from error
+    return reply(platform_view(context, platform))
 
 
 async def list_quirk_profiles(request: web.Request) -> web.Response:
@@ -248,7 +267,9 @@ async def import_agreements(request: web.Request) -> web.Response:
         raise ApiError(400, "the body must be UTF-8 YAML") from error
     quirks = QuirkProfiles(context.updater)
     try:
-        result = await context.agreements.import_yaml(text, replace, quirks, f"admin API import ({request.remote})")
+        result = await context.agreements.import_yaml(
+            text, replace, quirks, f"admin API import ({request.remote})", context.limits
+        )
     except agreement_rules.AgreementError as error:
         raise ApiError(409 if error.conflict else 422, str(error)) from error
     except OnboardingError as error:
@@ -256,6 +277,8 @@ async def import_agreements(request: web.Request) -> web.Response:
     counts = {"created": result.created, "updated": result.updated, "removed": result.removed}
     if result.profiles_changed:
         counts["quirk_profiles_changed"] = result.profiles_changed
+    if result.limits_changed:
+        counts["rate_limits_changed"] = result.limits_changed
     return reply(counts)
 
 

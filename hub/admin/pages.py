@@ -19,6 +19,7 @@ from hub.admin.views import agreement_view, message_view, platform_view
 from hub.assembly import Hub
 from hub.platforms.parties import OnboardingError, parse_party
 from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, profiles
+from hub.platforms.rate_limit_overrides import RATE_CLASSES, LimitError
 from routing.model import FUNCTIONAL_MODULES
 from storage.models import AgreementState
 
@@ -163,7 +164,9 @@ async def invite(request: web.Request) -> web.Response:
     return await platforms_page(request, invitation=shown)
 
 
-async def platform_page(request: web.Request, error: str | None = None, status: int = 200) -> web.Response:
+async def platform_page(
+    request: web.Request, error: str | None = None, status: int = 200, limits_error: str | None = None
+) -> web.Response:
     context = _context(request)
     platform = await context.store.platforms.get(request.match_info["platform_id"])
     if platform is None:
@@ -182,6 +185,7 @@ async def platform_page(request: web.Request, error: str | None = None, status: 
             "traffic": [message_view(r) for r in recent],
             "profiles": [profile.as_dict() for profile in profiles()],
             "error": error,
+            "limits_error": limits_error,
         },
         status,
     )
@@ -197,6 +201,18 @@ async def set_quirks(request: web.Request) -> web.Response:
         )
     except QuirkProfileError as error:
         return await platform_page(request, error=str(error), status=422)
+    raise web.HTTPSeeOther(f"/admin/platforms/{platform_id}")
+
+
+async def set_rate_limits(request: web.Request) -> web.Response:
+    context = _context(request)
+    form = await read_form(request)
+    platform_id = request.match_info["platform_id"]
+    changes = {name: (str(form.get(name, "")).strip() or None) for name in RATE_CLASSES}
+    try:
+        await context.limits.set(platform_id, changes, f"dashboard ({request.remote})")
+    except LimitError as error:
+        return await platform_page(request, limits_error=str(error), status=422)
     raise web.HTTPSeeOther(f"/admin/platforms/{platform_id}")
 
 
@@ -328,6 +344,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/platforms", invite)
     app.router.add_get("/platforms/{platform_id}", platform_page)
     app.router.add_post("/platforms/{platform_id}/quirks", set_quirks)
+    app.router.add_post("/platforms/{platform_id}/rate-limits", set_rate_limits)
     app.router.add_post("/platforms/{platform_id}/unregister", unregister_platform)
     app.router.add_post("/platforms/{platform_id}/remove", remove_platform)
     app.router.add_get("/agreements", agreements_page)

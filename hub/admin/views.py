@@ -9,6 +9,7 @@ import msgspec
 
 from hub.assembly import Hub
 from hub.platforms.quirk_profiles import profile_of, tolerated_by
+from hub.platforms.rate_limit_overrides import limits_in_force
 from routing.datetimes import format_datetime
 from storage.models import Agreement, ConnectionStatus, MessageRecord, Platform, PlatformState, message_failed
 
@@ -45,6 +46,8 @@ def platform_view(context: Hub, platform: Platform) -> dict[str, Any]:
         # The quirk profile the hub reads what this platform sends with, and what that tolerates.
         "quirks": profile_of(platform),
         "tolerances": tolerated_by(platform),
+        "rate_limits": limits_in_force(context.settings, platform),
+        "receiver": context.breakers.view(platform.id),
         # How the platform writes its token is only known once it has called the hub.
         "auth_encoding": platform.auth_encoding.value if registered_once else None,
         "created_at": platform.created_at,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from storage.models import ConnectionStatus, Platform, PlatformState
 
@@ -109,3 +109,61 @@ class _StateCollector:
         yield GaugeMetricFamily(
             "ocpi_hub_broadcast_queue_depth", "Broadcast deliveries waiting.", value=self._broadcast_queue()
         )
+
+
+class TrafficCollector:
+    """Traffic control, read at scrape time from the parts that count it: requests refused by rate limits, the
+    fail-fast state of each receiver, the client connections served and refused. Each source is a callable the
+    assembly gives (None: not counted in this process)."""
+
+    def __init__(
+        self,
+        rate_limited: Callable[[], dict[tuple[str, str], int]],
+        breakers: Callable[[], dict[str, tuple[str, int]]] | None = None,
+        connections: Callable[[], dict[str, int]] | None = None,
+    ) -> None:
+        self._rate_limited = rate_limited
+        self._breakers = breakers
+        self._connections = connections
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        limited = CounterMetricFamily(
+            "ocpi_hub_rate_limited",
+            "Requests refused with 429 because the calling platform was over its rate limit, by class.",
+            labels=["platform", "rate_class"],
+        )
+        for (platform_id, rate_class), count in self._rate_limited().items():
+            limited.add_metric([platform_id, rate_class], count)
+        yield limited
+        if self._breakers is not None:
+            state = GaugeMetricFamily(
+                "ocpi_hub_receiver_failing_fast",
+                "1 while the hub answers requests to this receiver platform with 4003 at once (its breaker is open).",
+                labels=["platform"],
+            )
+            opened = CounterMetricFamily(
+                "ocpi_hub_receiver_breaker_opened",
+                "Times the hub began failing fast on this receiver.",
+                labels=["platform"],
+            )
+            for platform_id, (current, times_opened) in self._breakers().items():
+                state.add_metric([platform_id], 1.0 if current == "open" else 0.0)
+                opened.add_metric([platform_id], times_opened)
+            yield state
+            yield opened
+        if self._connections is not None:
+            figures = self._connections()
+            yield GaugeMetricFamily(
+                "ocpi_hub_client_connections", "Client connections open.", value=figures.get("open", 0)
+            )
+            refused = CounterMetricFamily(
+                "ocpi_hub_client_connections_closed",
+                "Client connections the hub closed: over max_client_connections, headers or body too slow.",
+                labels=["reason"],
+            )
+            for reason in ("over_limit", "header_timeout", "body_timeout"):
+                refused.add_metric([reason], figures.get(reason, 0))
+            yield refused

@@ -15,6 +15,7 @@ import yaml
 from hub.ocpi.timeutil import now_ocpi
 from hub.platforms.parties import OnboardingError, PartyRef, parse_party
 from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, check_profile, profile_of
+from hub.platforms.rate_limit_overrides import RATE_CLASSES, LimitError, PlatformLimits, check_limits
 from hub.platforms.routing_state import RoutingState
 from routing.model import FUNCTIONAL_MODULES, is_custom_module
 from storage.errors import AgreementExists, ConcurrentUpdate, NotFound
@@ -119,7 +120,13 @@ def export_yaml(agreements: list[Agreement], platforms: list[Platform] | tuple[P
             {"parties": [a.party_a, a.party_b], "modules": a.modules, "state": a.state.value} for a in agreements
         ],
         "platforms": [
-            {"parties": p.party_keys, "name": p.name, "version": p.version, "quirks": profile_of(p)}
+            {
+                "parties": p.party_keys,
+                "name": p.name,
+                "version": p.version,
+                "quirks": profile_of(p),
+                **({"rate_limits": dict(p.rate_limits)} if p.rate_limits else {}),
+            }
             for p in platforms
             if p.parties
         ],
@@ -135,10 +142,16 @@ class ImportResult:
     updated: int = 0
     removed: int = 0
     profiles_changed: int = 0
+    limits_changed: int = 0
 
 
 async def import_yaml(
-    store: Store, text: str, replace: bool = False, profiles: QuirkProfiles | None = None, by: str = "import"
+    store: Store,
+    text: str,
+    replace: bool = False,
+    profiles: QuirkProfiles | None = None,
+    by: str = "import",
+    limits: PlatformLimits | None = None,
 ) -> ImportResult:
     """Create or update the agreements a YAML export lists; with `replace`, remove the ones it does not list; set
     the quirk profiles its `platforms:` lists. The whole file is checked first (a bad agreement, an unknown profile,
@@ -168,6 +181,7 @@ async def import_yaml(
             raise AgreementError(f"agreement #{number}: {pair[0]} and {pair[1]} are listed twice")
         wanted[pair] = (modules, state)
     quirks = await _wanted_profiles(store, document.get("platforms"))
+    wanted_limits = await _wanted_limits(store, document.get("platforms"))
     existing = {(a.party_a, a.party_b): a for a in await store.agreements.list_all()}
     timestamp = now_ocpi()
     creates, saves, deletes = [], [], []
@@ -196,7 +210,8 @@ async def import_yaml(
             "the agreements changed while importing; nothing was changed: import the file again", conflict=True
         ) from error
     changed = await _set_profiles(profiles or QuirkProfiles.on_store(store), quirks, by)
-    return ImportResult(len(creates), len(saves), len(deletes), changed)
+    limits_changed = await _set_limits(limits or PlatformLimits.on_store(store), wanted_limits, by)
+    return ImportResult(len(creates), len(saves), len(deletes), changed, limits_changed)
 
 
 async def _wanted_profiles(store: Store, entries: object) -> dict[str, tuple[str, str]]:
@@ -233,6 +248,44 @@ async def _wanted_profiles(store: Store, entries: object) -> dict[str, tuple[str
             raise AgreementError(f"platform #{number}: {named} is listed before with another quirk profile")
         wanted[platform_id] = (profile, named)
     return wanted
+
+
+async def _wanted_limits(store: Store, entries: object) -> dict[str, tuple[dict[str, int | None], str]]:
+    """The `rate_limits:` of the `platforms:` section checked (after _wanted_profiles checked the entries): platform
+    id -> (the limits, the parties the file names it by). A platform the file lists without `rate_limits:` keeps
+    its own."""
+    wanted: dict[str, tuple[dict[str, int | None], str]] = {}
+    for number, entry in enumerate(entries or [], 1):
+        if "rate_limits" not in entry:
+            continue
+        given = entry["rate_limits"] or {}
+        if not isinstance(given, dict):
+            raise AgreementError(f"platform #{number}: `rate_limits` must be a mapping like {{pushes: 600}}")
+        try:
+            checked = check_limits(given)
+            parties = [parse_party(str(text)) for text in entry["parties"]]
+        except OnboardingError as error:
+            raise AgreementError(f"platform #{number}: {error}", "platforms") from error
+        platform = await store.platforms.find_by_party(parties[0].country_code, parties[0].party_id, parties[0].role)
+        if platform is None:
+            raise AgreementError(f"platform #{number}: no platform on this hub holds {parties[0]}")
+        # What the file lists is the whole of the platform's own limits: the classes it leaves out are the hub's.
+        complete = {name: checked.get(name) for name in RATE_CLASSES}
+        wanted[platform.id] = (complete, ", ".join(str(party) for party in parties))
+    return wanted
+
+
+async def _set_limits(limits: PlatformLimits, wanted: dict[str, tuple[dict[str, int | None], str]], by: str) -> int:
+    changed = 0
+    for platform_id, (platform_limits, named) in wanted.items():
+        try:
+            change = await limits.set(platform_id, platform_limits, by)
+        except LimitError as error:
+            raise AgreementError(
+                f"the agreements were imported, but not the rate limits of {named}: {error}", conflict=True
+            ) from error
+        changed += change.changed
+    return changed
 
 
 async def _set_profiles(profiles: QuirkProfiles, wanted: dict[str, tuple[str, str]], by: str) -> int:
@@ -280,8 +333,13 @@ class AgreementService:
         return deleted
 
     async def import_yaml(
-        self, text: str, replace: bool, profiles: QuirkProfiles | None = None, by: str = "import"
+        self,
+        text: str,
+        replace: bool,
+        profiles: QuirkProfiles | None = None,
+        by: str = "import",
+        limits: PlatformLimits | None = None,
     ) -> ImportResult:
-        result = await import_yaml(self._store, text, replace, profiles, by)
+        result = await import_yaml(self._store, text, replace, profiles, by, limits)
         await self._routing.refresh_agreements()
         return result

@@ -87,17 +87,30 @@ class LivenessMonitor:
         ]
         await asyncio.gather(*(self._probe(platform) for platform in quiet))
 
-    async def _probe(self, platform: Platform) -> None:
+    async def answers(self, platform: Platform) -> tuple[bool, str]:
+        """Whether the platform answers a GET of its versions endpoint with the hub's token, and if not, why."""
         async with self._limit:
             try:
                 token = self._peer_tokens.token_for(platform)
                 if token is None or not platform.versions_url:
-                    return
+                    return False, "the hub has no token or versions URL for it"
                 reply = await self._client.call("GET", platform.versions_url, token, platform.auth_encoding)
-                alive = reply.ok
-                reason = f"HTTP {reply.http_status}, status_code {reply.status_code}"
+                return reply.ok, f"HTTP {reply.http_status}, status_code {reply.status_code}"
             except CallFailed as error:
-                alive, reason = False, str(error)
+                return False, str(error)
+
+    async def mark(self, platform_id: str, reachable: bool, reason: str | None = None) -> None:
+        """Its parties CONNECTED again, or OFFLINE (`reason` logged); pushed as ClientInfo where that changes."""
+        if reachable:
+            await self._set_status(platform_id, ConnectionStatus.OFFLINE, ConnectionStatus.CONNECTED)
+        else:
+            await self._set_status(platform_id, ConnectionStatus.CONNECTED, ConnectionStatus.OFFLINE, reason)
+
+    async def _probe(self, platform: Platform) -> None:
+        token = self._peer_tokens.token_for(platform)
+        if token is None or not platform.versions_url:
+            return
+        alive, reason = await self.answers(platform)
         if alive:
             self._last_seen[platform.id] = time.monotonic()
             self._last_seen_wall[platform.id] = time.time()
@@ -128,7 +141,7 @@ class LivenessMonitor:
         if changed:
             if new is ConnectionStatus.OFFLINE:
                 log.warning(
-                    "platform did not answer the still-alive check: its parties are OFFLINE",
+                    "platform does not answer: its parties are OFFLINE",
                     platform=platform_id,
                     parties=changed,
                     reason=reason,

@@ -17,6 +17,7 @@ from hub.platforms.peer_tokens import PeerTokens
 from hub.relay.answers import read_answer
 from hub.relay.stand_ins import Conversation, StandIns
 from hub.relay.transport import ForwardFailed, ReceiverSlots, send
+from hub.traffic.breakers import ReceiverBreakers
 from routing.status import Status
 
 
@@ -64,7 +65,9 @@ class Legs:
         directory: Directory,
         peer_tokens: PeerTokens,
         stand_ins: StandIns,
+        breakers: ReceiverBreakers,
     ) -> None:
+        self._breakers = breakers
         self._session = session
         self._slots = slots
         self._directory = directory
@@ -78,6 +81,14 @@ class Legs:
         token = self._peer_tokens.token_for(platform) if platform else None
         if platform is None or token is None:
             raise OcpiError(Status.NOT_CONNECTED, f"receiver {leg.receiver} is not connected to the hub")
+        refusal = self._breakers.refusal(leg.receiver_platform_id)
+        if refusal is not None:
+            raise OcpiError(
+                Status.NOT_CONNECTED,
+                f"{leg.receiver}: {refusal}",
+                outcome="failing-fast",
+                receiver_platform=leg.receiver_platform_id,
+            )
         try:
             relayed = await send(
                 self._session,
@@ -92,6 +103,7 @@ class Legs:
                 slots=self._slots,
             )
         except ForwardFailed as failure:
+            self._breakers.failed(leg.receiver_platform_id, failure.message)
             raise OcpiError(
                 failure.status,
                 f"{leg.receiver}: {failure.message}",
@@ -99,6 +111,7 @@ class Legs:
                 receiver_platform=leg.receiver_platform_id,
                 downstream_request_id=failure.request_id,
             ) from failure
+        self._breakers.succeeded(leg.receiver_platform_id)
         read = read_answer(relayed, leg.module, leg.method, leg.segments)
         bare = read.bare
         if bare is not None:

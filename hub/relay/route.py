@@ -26,10 +26,12 @@ from hub.relay.stand_ins import Conversation, StandIns
 from hub.relay.trail import Trail, Trails
 from hub.relay.translator import Translator
 from hub.relay.transport import ROUTING_HEADERS, routing_headers
+from hub.traffic.rate_limits import RateLimiter, rate_class
 from routing.decide import HEADERLESS_VERSIONS, decide, prepare
 from routing.decision import Broadcast, Facts, Forward, GetAll, Lookup, Reject
 from routing.model import FUNCTIONAL_MODULES, RECEIVER, SENDER, PartyId
 from routing.status import Status
+from storage.models import Platform
 from storage.ports import ObjectStore
 from translation.kinds import answer_kind
 
@@ -193,7 +195,9 @@ class Relay:
         broadcaster: Broadcaster,
         get_all: GetAllAnswer,
         translator: Translator,
+        limiter: RateLimiter,
     ) -> None:
+        self._limiter = limiter
         self._authenticate = authenticate
         self._trails = trails
         self._routing = routing
@@ -212,7 +216,7 @@ class Relay:
         version = V230 if request.path.startswith(V230_ROOT) else HUB_VERSION
         trail = self._trails.for_request(request, platform.id, match["module"], match["interface"].upper())
         trail.version = version
-        route = self._route(request, Origin(platform.id, version), trail, platform.version or HUB_VERSION)
+        route = self._route(request, Origin(platform.id, version), trail, platform)
         return await answered(trail, request, route)
 
     async def route_211(self, request: web.Request) -> web.StreamResponse:
@@ -227,14 +231,27 @@ class Relay:
         trail = self._trails.for_request(request, platform.id, module, interface)
         trail.version = V211
         origin = Origin(platform.id, V211, (party.country_code, party.party_id) if party else None, platform.quirks)
-        return await answered(trail, request, self._route(request, origin, trail, platform.version or HUB_VERSION))
+        return await answered(trail, request, self._route(request, origin, trail, platform))
 
-    async def _route(self, request: web.Request, origin: Origin, trail: Trail, registered: str) -> web.StreamResponse:
+    async def _route(
+        self, request: web.Request, origin: Origin, trail: Trail, platform: Platform
+    ) -> web.StreamResponse:
+        registered = platform.version or HUB_VERSION
         if registered != origin.version:
             raise OcpiError(
                 Status.CLIENT_ERROR,
                 f"your platform is registered with OCPI {registered}: call the hub's {registered} endpoints",
                 404,
+            )
+        refusal = self._limiter.admit(platform, rate_class(trail.module, request.method, request.match_info["rest"]))
+        if refusal is not None:
+            raise OcpiError(
+                Status.RATE_LIMITED,
+                f"rate limit: your platform may send {refusal.limit} {refusal.rate_class} requests a minute; "
+                f"retry after {refusal.retry_after_seconds} s",
+                429,
+                {"Retry-After": str(refusal.retry_after_seconds)},
+                outcome="rate-limited",
             )
         read = await read_request(request, origin, trail.module, trail.interface, self._hub_party, self._translator)
         routed = read.routed
