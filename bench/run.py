@@ -41,12 +41,15 @@ class Profile:
     scale_sizes: tuple[int, ...]
     workers: tuple[int, ...]
     rounds: int = 3  # of interleaved on/off runs, where a comparison takes the median of per-round ratios
+    drain_count: int = 5000  # pushes in the durable delivery queue for the drain rate
 
 
 FULL = Profile(
     duration=10, connections=32, broadcast_sizes=(10, 100, 500), scale_sizes=(10, 1000, 10000), workers=(1, 2)
 )
-QUICK = Profile(duration=1, connections=4, broadcast_sizes=(3,), scale_sizes=(5, 20), workers=(1, 2), rounds=1)
+QUICK = Profile(
+    duration=1, connections=4, broadcast_sizes=(3,), scale_sizes=(5, 20), workers=(1, 2), rounds=1, drain_count=50
+)
 
 
 def free_port() -> int:
@@ -536,6 +539,9 @@ class Bench:
             off = run_wrk(via_off, profile, cpu_pid=off_process.pid)
             rounds.append((on, off))
         self.processes.stop(off_process)
+        self.results["durable_drain"] = await self._drain(
+            main_store, receiver, emsp_slot, seeded["DE:EMA:EMSP"].slot, profile.drain_count, hub_process.pid
+        )
         self.results["traffic_control"] = {
             "on": rounds[-1][0],
             "off": rounds[-1][1],
@@ -563,6 +569,51 @@ class Bench:
         self.results["scale"] = await self._scale(receiver, body, path)
         self.processes.stop_all()
         return self.results
+
+    async def _drain(
+        self, store_url: str, receiver: str, slot: int, receiver_slot: int, count: int, hub_pid: int
+    ) -> dict[str, Any]:
+        """Durable delivery's drain rate: `count` session PUTs (each its own object) put in the queue while the hub
+        runs, as if their receiver had been down; the time until the hub has delivered them all."""
+        from storage.models import QueuedDelivery
+        from storage.opening import open_store
+
+        store = await open_store(store_url)
+        try:
+            now = time.time()
+            for number in range(count):
+                await store.deliveries.enqueue(
+                    QueuedDelivery(
+                        id=f"bench-{number}",
+                        receiver_platform_id=f"bench-{receiver_slot}",
+                        receiver="DE:EMA",
+                        sender="NL:CPO",
+                        module="sessions",
+                        method="PUT",
+                        url=f"{receiver}/p/{slot}/ocpi/2.2.1/receiver/sessions/NL/CPO/Q{number}",
+                        headers={"OCPI-to-country-code": "DE", "OCPI-to-party-id": "EMA"},
+                        body=b'{"id": "Q%d", "kwh": 1.0}' % number,
+                        object_key=f"DE:EMA:EMSP|sessions|NL/CPO/Q{number}",
+                        created_at=now,
+                    )
+                )
+            cpu_before = cpu_seconds(hub_pid)
+            started = time.perf_counter()
+            while True:
+                figures = await store.deliveries.figures()
+                if not any(row.pending for row in figures):
+                    break
+                await asyncio.sleep(0.05)
+            elapsed = time.perf_counter() - started
+            cpu = cpu_seconds(hub_pid) - cpu_before
+        finally:
+            await store.close()
+        return {
+            "deliveries": count,
+            "seconds": round(elapsed, 2),
+            "per_second": round(count / elapsed, 1),
+            "cpu_us_per_delivery": round(cpu * 1e6 / count, 1),
+        }
 
     async def _settled(self, receiver: str, kind: str) -> dict[str, Any]:
         """The receiver's counts once `kind` stops growing for a second."""
@@ -683,6 +734,11 @@ def table(results: dict[str, Any]) -> str:
     lines.append(
         f"  traffic control on vs off (median of {control['rounds']} rounds): CPU x{control['cpu_on_vs_off']:.3f}, "
         f"throughput x{control['throughput_on_vs_off']:.3f}"
+    )
+    drain = results["durable_drain"]
+    lines.append(
+        f"{'durable delivery drain (' + str(drain['deliveries']) + ' queued)':<46}{drain['per_second']:>10.0f}"
+        f"   per second, CPU {drain['cpu_us_per_delivery']:.0f} us/delivery"
     )
     command = results["other_routes"]["command_start_session"]
     lines.append(

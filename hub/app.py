@@ -101,6 +101,7 @@ def _background(hub: Hub):
             asyncio.create_task(_every(settings.directory_refresh_seconds, hub.visibility_pushes.check, "visibility")),
             asyncio.create_task(_every(settings.directory_refresh_seconds, hub.roles_announcement.check, "roles")),
             asyncio.create_task(_every(settings.rate_limit_sync_seconds, hub.limiter.sync, "rate limits")),
+            asyncio.create_task(hub.durable.run()),
             recorder := asyncio.create_task(hub.messages.run()),
             asyncio.create_task(_every(EVERY_SECONDS, hub.housekeeping.run_once, "housekeeping")),
         ]

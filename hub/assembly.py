@@ -34,6 +34,7 @@ from hub.platforms.token_rotation import TokenRetirement
 from hub.platforms.updates import PlatformUpdater
 from hub.platforms.visibility_pushes import VisibilityPushes
 from hub.relay.broadcast import Broadcaster
+from hub.relay.durable_delivery import DurableDelivery
 from hub.relay.fan_out import CONNECTIONS_PER_RECEIVER, FanOut
 from hub.relay.get_all import GetAllAnswer
 from hub.relay.group_commit import GroupCommitter
@@ -47,6 +48,7 @@ from hub.relay.trail import Trails
 from hub.relay.translator import Translator
 from hub.relay.transport import ReceiverSlots
 from hub.traffic.breakers import ReceiverBreakers
+from hub.traffic.client_connections import ConnectionGuard
 from hub.traffic.rate_limits import RateLimiter
 from routing.model import PartyId
 from storage.opening import open_store
@@ -85,6 +87,8 @@ class Hub:
     visibility_pushes: VisibilityPushes
     limiter: RateLimiter
     breakers: ReceiverBreakers
+    durable: DurableDelivery
+    connections: ConnectionGuard  # the client connections this process serves (hub/traffic/client_connections.py)
     limits: PlatformLimits
     roles_announcement: RolesAnnouncement
 
@@ -165,14 +169,18 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     copies = ObjectCopies(store.objects)
     learning = Learning(hints, settings, stand_ins.result_ttl)
     limiter = RateLimiter(settings, store.rate_counts)
-    metrics.registry.register(TrafficCollector(lambda: limiter.refused, breakers.states))
+    durable = DurableDelivery(settings, store.deliveries, legs, messages)
+    connections = ConnectionGuard(settings)
+    metrics.registry.register(
+        TrafficCollector(lambda: limiter.refused, breakers.states, connections.figures, durable.counts)
+    )
     relay = Relay(
         authenticate,
         trails,
         routing,
         hub_party,
         FactFinder(store.objects, hints),
-        Forwarding(legs, stand_ins, learning, settings.timeout_for, translator, directory, copies),
+        Forwarding(legs, stand_ins, learning, settings.timeout_for, translator, directory, copies, durable),
         Broadcaster(copies, fan_out, hub_party, translator, directory),
         GetAllAnswer(store.objects, settings.base_url, hub_party, translator),
         translator,
@@ -207,6 +215,8 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         reachability=reachability,
         limiter=limiter,
         breakers=breakers,
+        durable=durable,
+        connections=connections,
         limits=PlatformLimits(updater),
         visibility_pushes=VisibilityPushes(directory, routing, notifier),
         roles_announcement=RolesAnnouncement(settings, directory, reachability, updater, client, cipher, peer_tokens),

@@ -561,6 +561,98 @@ def _rfc3339(moment: float) -> str:
     return from_unix(moment)
 
 
+@main.group(invoke_without_command=True)
+@store_options
+@click.option("--dead", is_flag=True, help="Only the dead letters.")
+@click.option("--receiver", help="Only those for this platform (its id, or one of its parties CC:PID:ROLE).")
+@click.option("--json", "as_json", is_flag=True, help="Print them as JSON.")
+@click.pass_context
+def deliveries(context: click.Context, dead: bool, receiver: str | None, as_json: bool, **options: Any) -> None:
+    """Durable delivery: per receiver, how many pushes wait, the oldest one's age and the dead letters; then the
+    pushes held (never their bodies). The commands below replay or drop them."""
+    if context.invoked_subcommand is not None:
+        context.obj = options
+        return
+    from hub.operations.delivery_reports import delivery_view, figures_view
+    from hub.platforms.quirk_profiles import find_platform
+    from storage.models import DeliveryState
+
+    async def go(store):
+        receiver_id = (await find_platform(store, receiver)).id if receiver else None
+        platforms = {p.id: p for p in await store.platforms.list_all()}
+        figures = figures_view(await store.deliveries.figures(), platforms)
+        state = DeliveryState.DEAD if dead else None
+        held = [delivery_view(d) for d in await store.deliveries.listed(receiver_id, state, limit=1000)]
+        return figures, held
+
+    figures, held = _with_store(options, go)
+    if as_json:
+        click.echo(orjson.dumps({"figures": figures, "deliveries": held}).decode())
+        return
+    if not figures:
+        click.echo("Nothing held for durable delivery.")
+        return
+    for row in figures:
+        oldest = f", oldest {row['oldest_age_seconds']:.0f} s" if row["oldest_age_seconds"] is not None else ""
+        parties = ", ".join(row["parties"]) or row["receiver_platform_id"]
+        click.echo(f"{parties}: {row['pending']} waiting{oldest}, {row['dead']} dead")
+    for item in held:
+        error = f"  ({item['last_error']})" if item["last_error"] else ""
+        click.echo(
+            f"  {item['id']}  {item['state']:<7}  {item['method']} {item['path']}  to {item['receiver']}  "
+            f"{item['attempts']} attempts{error}"
+        )
+
+
+def _selected(ids: tuple[str, ...], receiver: str | None, everything: bool) -> None:
+    if not ids and not receiver and not everything:
+        raise click.UsageError("name the deliveries: their ids, --receiver PLATFORM, or --all")
+
+
+async def _receiver_id(store, receiver: str | None) -> str | None:
+    from hub.platforms.quirk_profiles import find_platform
+
+    return (await find_platform(store, receiver)).id if receiver else None
+
+
+@deliveries.command("replay")
+@store_options
+@click.argument("ids", nargs=-1)
+@click.option("--receiver", help="The dead letters for this platform.")
+@click.option("--all", "everything", is_flag=True, help="Every dead letter.")
+def deliveries_replay(ids: tuple[str, ...], receiver: str | None, everything: bool, **options: Any) -> None:
+    """Send dead letters again: pending, due now, attempts counted from 0 (in their original order)."""
+    _selected(ids, receiver, everything)
+
+    async def go(store):
+        return await store.deliveries.replay(list(ids) or None, await _receiver_id(store, receiver))
+
+    count = _with_store(_inherited(options), go)
+    click.echo(f"{count} replayed")
+
+
+@deliveries.command("drop")
+@store_options
+@click.argument("ids", nargs=-1)
+@click.option("--receiver", help="Those for this platform.")
+@click.option("--all", "everything", is_flag=True, help="Every delivery held.")
+@click.option("--dead-only", is_flag=True, help="Only dead letters, not pushes still waiting.")
+def deliveries_drop(
+    ids: tuple[str, ...], receiver: str | None, everything: bool, dead_only: bool, **options: Any
+) -> None:
+    """Delete deliveries for good (the receiver never gets them)."""
+    from storage.models import DeliveryState
+
+    _selected(ids, receiver, everything)
+    state = DeliveryState.DEAD if dead_only else None
+
+    async def go(store):
+        return await store.deliveries.drop(list(ids) or None, await _receiver_id(store, receiver), state)
+
+    count = _with_store(_inherited(options), go)
+    click.echo(f"{count} dropped")
+
+
 @main.group()
 def agreements() -> None:
     """Who may exchange which modules. Changes reach a running hub within a second."""
@@ -586,7 +678,10 @@ def _with_store(options: dict[str, Any], action: Callable, log_changes: bool = F
 
 def _describe(agreement) -> str:
     modules = ", ".join(agreement.modules)
-    return f"{agreement.id}  {agreement.state.value:<9}  {agreement.party_a} <-> {agreement.party_b}  [{modules}]"
+    durable = f"  durable: {', '.join(agreement.durable)}" if agreement.durable else ""
+    return (
+        f"{agreement.id}  {agreement.state.value:<9}  {agreement.party_a} <-> {agreement.party_b}  [{modules}]{durable}"
+    )
 
 
 MODULE_HELP = "A module the agreement covers (repeatable) [default: every functional module]."
@@ -597,15 +692,23 @@ MODULE_HELP = "A module the agreement covers (repeatable) [default: every functi
 @click.argument("first")
 @click.argument("second")
 @click.option("--module", "modules", multiple=True, help=MODULE_HELP)
+@click.option(
+    "--durable",
+    multiple=True,
+    help="A module (repeatable) whose pushes between the two the hub delivers durably: kept and retried while the "
+    "receiver is down, at least once, in order per object (docs/operations.md, Durable delivery).",
+)
 @click.option("--proposed", is_flag=True, help="Record it as PROPOSED (routes nothing until activated).")
-def agreements_add(first: str, second: str, modules: tuple[str, ...], proposed: bool, **options: Any) -> None:
+def agreements_add(
+    first: str, second: str, modules: tuple[str, ...], durable: tuple[str, ...], proposed: bool, **options: Any
+) -> None:
     """Let parties FIRST and SECOND (CC:PID:ROLE) exchange the modules."""
     from hub.platforms import agreements as service
     from storage.models import AgreementState
 
     parties = parse_parties((first, second))
     state = AgreementState.PROPOSED if proposed else AgreementState.ACTIVE
-    agreement = _with_store(options, lambda store: service.add(store, *parties, list(modules), state))
+    agreement = _with_store(options, lambda store: service.add(store, *parties, list(modules), state, durable))
     click.echo(_describe(agreement))
 
 

@@ -87,6 +87,14 @@ class Settings:
     # answered 4003 at once for breaker_cooldown_seconds, then one request probes it. 0: never.
     breaker_failures: int = 5
     breaker_cooldown_seconds: float = 30.0
+    # Durable delivery (for agreements that ask for it): retries back off exponentially, with jitter, from
+    # durable_retry_base_seconds up to durable_retry_max_seconds; a delivery older than durable_max_age_hours, or
+    # attempted durable_max_attempts times (0: no such limit), becomes a dead letter.
+    durable_retry_base_seconds: float = 2.0
+    durable_retry_max_seconds: float = 300.0
+    durable_max_age_hours: float = 72.0
+    durable_max_attempts: int = 0
+    durable_poll_seconds: float = 0.5
     # Clients: time to send a request's headers, its body, and how long an idle keep-alive connection stays open;
     # connections served at once (beyond it new connections are closed, logged at most once a minute).
     client_header_timeout_seconds: float = 10.0
@@ -293,6 +301,10 @@ POSITIVE = (
     "message_log_flush_seconds",
     "recipient_copy_retention_days",
     "rate_limit_sync_seconds",
+    "durable_retry_base_seconds",
+    "durable_retry_max_seconds",
+    "durable_max_age_hours",
+    "durable_poll_seconds",
     "breaker_cooldown_seconds",
     "client_header_timeout_seconds",
     "client_body_timeout_seconds",
@@ -306,6 +318,7 @@ NOT_NEGATIVE = (
     "rate_limit_pushes_per_minute",
     "rate_limit_gets_per_minute",
     "breaker_failures",
+    "durable_max_attempts",
 )
 
 

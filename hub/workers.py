@@ -39,6 +39,7 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
 
     from hub.app import create_app
     from hub.assembly import PUBLIC_URL, open_hub
+    from hub.traffic.client_connections import runner_for
     from storage.errors import StorageError
     from storage.opening import UnsupportedStoreURL
     from storage.urls import redacted_store_url
@@ -60,7 +61,7 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
         async with contextlib.AsyncExitStack() as stack:
             try:
                 hub = await stack.enter_async_context(open_hub(settings, serving=True))
-                runner = web.AppRunner(create_app(hub), access_log=None)
+                runner = runner_for(create_app(hub), settings, hub.connections, access_log=None)
                 await runner.setup()
             except (StorageError, ConfigError, UnsupportedStoreURL) as error:
                 raise StartupError(str(error)) from None

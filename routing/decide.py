@@ -275,7 +275,12 @@ def _directed(
     if not allowed:
         return Reject(Status.NO_AGREEMENT, f"no active agreement between {sender.key} and {to} for {request.module}")
     target = next((p for p in allowed if p.connected), allowed[0])
-    if not target.connected:
+    durable = (
+        request.interface == RECEIVER
+        and request.method in ("PUT", "PATCH", "POST", "DELETE")
+        and agreements.is_durable(sender.key, target.key, request.module)
+    )
+    if not target.connected and not durable:  # a durable push is kept for the receiver to get when it is back
         return Reject(Status.NOT_CONNECTED, f"receiver {to} is not connected to the hub")
     if custom and target.version not in CUSTOM_MODULE_VERSIONS:
         return Reject(
@@ -307,7 +312,17 @@ def _directed(
             and request.method in ("PUT", "PATCH", "POST")
             and target.version in HEADERLESS_VERSIONS
         ),
+        durable=durable,
+        object_key=delivery_key(request, target) if durable else "",
     )
+
+
+def delivery_key(request: RoutingRequest, target: PartyEntry) -> str:
+    """What durable deliveries keep in order: one receiver's pushes of one object (`CC/PID/id` in the path: a
+    PATCH never overtakes its PUT); CDRs, POSTed without an id in the path, keep their order to the receiver."""
+    segments = request.segments
+    object_path = "/".join(segments[:3]) if len(segments) >= 3 else (request.keys.object_id or "")
+    return f"{target.key}|{request.module}|{object_path}"
 
 
 def timeout_class(request: RoutingRequest) -> str:

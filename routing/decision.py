@@ -44,6 +44,9 @@ class Forward:
     learn: tuple[Learn, ...] = ()
     # The hub keeps a copy of the session or CDR for the receiver (GetAll.recipient): it cannot ask the CPO.
     keep_copy: bool = False
+    # The two parties agreed that the hub delivers this push durably; `object_key` is what stays in order.
+    durable: bool = False
+    object_key: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -114,6 +114,7 @@ class AgreementBook:
     active: frozenset[tuple[str, str, str]]  # (party key, party key, module), both orders present
     open_policy: bool = False
     custom_modules: frozenset[str] = frozenset()
+    durable: frozenset[tuple[str, str, str]] = frozenset()  # the same, for modules delivered durably
 
     @classmethod
     def from_pairs(
@@ -121,13 +122,12 @@ class AgreementBook:
         pairs: list[tuple[str, str, list[str]]],
         open_policy: bool = False,
         custom_modules: frozenset[str] | tuple[str, ...] = frozenset(),
+        durable: list[tuple[str, str, list[str]]] = (),
     ) -> AgreementBook:
-        active = set()
-        for party_a, party_b, modules in pairs:
-            for module in modules:
-                active.add((party_a, party_b, module))
-                active.add((party_b, party_a, module))
-        return cls(frozenset(active), open_policy, frozenset(custom_modules))
+        return cls(_both_ways(pairs), open_policy, frozenset(custom_modules), _both_ways(durable))
+
+    def is_durable(self, party_a: str, party_b: str, module: str) -> bool:
+        return (party_a, party_b, module) in self.durable
 
     def allows(self, party_a: str, party_b: str, module: str) -> bool:
         if module in self.custom_modules:
@@ -142,3 +142,12 @@ def is_custom_module(module: str) -> bool:
     """A module id of the custom-module form (not an OCPI module): whether the hub routes it is the operator's call
     (AgreementBook.custom_modules)."""
     return module not in FUNCTIONAL_MODULES and CUSTOM_MODULE_ID.fullmatch(module) is not None
+
+
+def _both_ways(pairs) -> frozenset[tuple[str, str, str]]:
+    found = set()
+    for party_a, party_b, modules in pairs:
+        for module in modules:
+            found.add((party_a, party_b, module))
+            found.add((party_b, party_a, module))
+    return frozenset(found)

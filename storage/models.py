@@ -139,9 +139,55 @@ class Agreement(msgspec.Struct, kw_only=True):
     party_b: str
     modules: list[str]
     state: AgreementState = AgreementState.ACTIVE
+    # Modules (of `modules`) whose pushes between the two the hub delivers durably: kept and retried while the
+    # receiver is down (docs/operations.md, "Durable delivery"). Empty: the spec's default, no queue.
+    durable: list[str] = []
     created_at: str = ""
     updated_at: str = ""
     revision: int = 0
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "PENDING"  # waiting for its next attempt (or leased by a hub process making it)
+    DEAD = "DEAD"  # given up on (too old, too many attempts, or refused by the receiver): kept for replay or drop
+
+
+class QueuedDelivery(msgspec.Struct, kw_only=True):
+    """A push the hub took over delivering (durable delivery): the request as the receiver gets it, until it is
+    delivered (then it is deleted, body and all) or dropped by an operator."""
+
+    id: str
+    seq: int = 0  # the store's order of arrival: deliveries of one object to one receiver go in this order
+    receiver_platform_id: str
+    receiver: str  # CC:PID
+    sender: str  # CC:PID
+    sender_platform_id: str = ""
+    module: str
+    method: str
+    url: str  # with the query string
+    headers: dict[str, str] = {}  # routing headers
+    body: bytes = b""
+    object_key: str  # receiver|module|object: what must stay in order
+    request_id: str = ""  # the sender's X-Request-ID
+    correlation_id: str = ""
+    answer_version: str = "2.2.1"
+    timeout_seconds: float = 30.0
+    created_at: float  # Unix time the hub took it over
+    attempts: int = 0
+    next_attempt_at: float = 0.0
+    last_error: str = ""
+    state: DeliveryState = DeliveryState.PENDING
+    lease_holder: str = ""
+    lease_until: float = 0.0
+
+
+class QueueFigures(msgspec.Struct, kw_only=True):
+    """Per receiver: how many deliveries wait, since when, and how many were given up on."""
+
+    receiver_platform_id: str
+    pending: int = 0
+    dead: int = 0
+    oldest_pending_at: float | None = None
 
 
 class CallbackMapping(msgspec.Struct, kw_only=True):

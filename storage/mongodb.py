@@ -36,9 +36,12 @@ from storage.models import (
     AdminSession,
     Agreement,
     CallbackMapping,
+    DeliveryState,
     MessageRecord,
     Platform,
     PlatformDeletion,
+    QueuedDelivery,
+    QueueFigures,
     RoutingHint,
     StoredObject,
     message_failed,
@@ -64,6 +67,7 @@ class MongoStore:
         self.objects = MongoObjectStore(self._database)
         self.messages = MongoMessageLog(self._database)
         self.rate_counts = MongoRateCounts(self._database)
+        self.deliveries = MongoDeliveryQueue(self._database)
 
     @classmethod
     async def open(cls, url: str, database_name: str | None = None) -> MongoStore:
@@ -91,6 +95,7 @@ class MongoStore:
                 store.objects,
                 store.messages,
                 store.rate_counts,
+                store.deliveries,
             ):
                 await part.ensure_indexes()
         except PyMongoError as error:
@@ -146,6 +151,142 @@ class MongoMetaStore:
             document = await self._meta.find_one({"_id": name})
             return document["value"]
         return value
+
+
+class MongoDeliveryQueue:
+    """One document per delivery (`_id` its id), `seq` from a counter document: the order of arrival."""
+
+    def __init__(self, database) -> None:
+        self._deliveries = database["deliveries"]
+        self._counters = database["counters"]
+
+    async def ensure_indexes(self) -> None:
+        await self._deliveries.create_index([("object_key", ASCENDING), ("seq", ASCENDING)], name="object_seq")
+        await self._deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)], name="due")
+        await self._deliveries.create_index([("receiver_platform_id", ASCENDING)], name="receiver")
+
+    @staticmethod
+    def _document(delivery: QueuedDelivery) -> dict[str, Any]:
+        document = msgspec.to_builtins(delivery, enc_hook=None)
+        document["_id"] = document.pop("id")
+        document["body"] = delivery.body  # BSON binary, not Base64 text
+        return document
+
+    @staticmethod
+    def _delivery(document: dict[str, Any]) -> QueuedDelivery:
+        fields = {key: value for key, value in document.items() if key != "_id"}
+        fields["body"] = bytes(fields.get("body", b""))
+        return msgspec.convert({**fields, "id": document["_id"]}, QueuedDelivery, from_attributes=False, strict=False)
+
+    async def enqueue(self, delivery: QueuedDelivery) -> QueuedDelivery:
+        counter = await self._counters.find_one_and_update(
+            {"_id": "deliveries"}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+        )
+        stored = msgspec.structs.replace(delivery, seq=int(counter["value"]))
+        await self._deliveries.insert_one(self._document(stored))
+        return stored
+
+    async def waiting_for(self, object_key: str) -> bool:
+        return await self._deliveries.find_one({"object_key": object_key}, {"_id": 1}) is not None
+
+    async def lease(self, holder: str, now: float, lease_seconds: float, limit: int) -> list[QueuedDelivery]:
+        due = {"state": DeliveryState.PENDING.value, "next_attempt_at": {"$lte": now}, "lease_until": {"$lte": now}}
+        leased: list[QueuedDelivery] = []
+        seen: set[str] = set()
+        async for candidate in self._deliveries.find(due, {"body": 0}).sort("seq", ASCENDING).limit(limit * 4):
+            key = candidate["object_key"]
+            if key in seen:
+                continue
+            seen.add(key)
+            earlier = await self._deliveries.find_one({"object_key": key, "seq": {"$lt": candidate["seq"]}}, {"_id": 1})
+            if earlier is not None:
+                continue
+            claimed = await self._deliveries.find_one_and_update(
+                {"_id": candidate["_id"], **due},
+                {"$set": {"lease_holder": holder, "lease_until": now + lease_seconds}},
+                return_document=ReturnDocument.AFTER,
+            )
+            if claimed is not None:  # else another process took it meanwhile
+                leased.append(self._delivery(claimed))
+                if len(leased) >= limit:
+                    break
+        return leased
+
+    async def delivered(self, delivery_id: str, holder: str) -> bool:
+        result = await self._deliveries.delete_one({"_id": delivery_id, "lease_holder": holder})
+        return result.deleted_count > 0
+
+    async def _release(self, delivery_id: str, holder: str, changes: dict[str, Any], error: str) -> bool:
+        result = await self._deliveries.update_one(
+            {"_id": delivery_id, "lease_holder": holder},
+            {"$set": {**changes, "last_error": error, "lease_holder": "", "lease_until": 0.0}, "$inc": {"attempts": 1}},
+        )
+        return result.modified_count > 0
+
+    async def retry_later(self, delivery_id: str, holder: str, at: float, error: str) -> bool:
+        return await self._release(delivery_id, holder, {"next_attempt_at": at}, error)
+
+    async def give_up(self, delivery_id: str, holder: str, reason: str) -> bool:
+        return await self._release(delivery_id, holder, {"state": DeliveryState.DEAD.value}, reason)
+
+    async def figures(self) -> list[QueueFigures]:
+        figures: dict[str, QueueFigures] = {}
+        async for document in self._deliveries.find({}, {"receiver_platform_id": 1, "state": 1, "created_at": 1}):
+            receiver = document["receiver_platform_id"]
+            row = figures.setdefault(receiver, QueueFigures(receiver_platform_id=receiver))
+            if document["state"] == DeliveryState.DEAD.value:
+                row.dead += 1
+            else:
+                row.pending += 1
+                created = document["created_at"]
+                row.oldest_pending_at = (
+                    created if row.oldest_pending_at is None else min(row.oldest_pending_at, created)
+                )
+        return list(figures.values())
+
+    @staticmethod
+    def _filter(
+        delivery_ids: list[str] | None, receiver_platform_id: str | None, state: DeliveryState | None
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if delivery_ids is not None:
+            found["_id"] = {"$in": delivery_ids}
+        if receiver_platform_id is not None:
+            found["receiver_platform_id"] = receiver_platform_id
+        if state is not None:
+            found["state"] = state.value
+        return found
+
+    async def listed(
+        self, receiver_platform_id: str | None = None, state: DeliveryState | None = None, limit: int = 100
+    ) -> list[QueuedDelivery]:
+        cursor = self._deliveries.find(self._filter(None, receiver_platform_id, state)).sort("seq", ASCENDING)
+        return [self._delivery(document) async for document in cursor.limit(limit)]
+
+    async def replay(self, delivery_ids: list[str] | None = None, receiver_platform_id: str | None = None) -> int:
+        result = await self._deliveries.update_many(
+            self._filter(delivery_ids, receiver_platform_id, DeliveryState.DEAD),
+            {
+                "$set": {
+                    "state": DeliveryState.PENDING.value,
+                    "next_attempt_at": time.time(),
+                    "attempts": 0,
+                    "last_error": "",
+                    "lease_holder": "",
+                    "lease_until": 0.0,
+                }
+            },
+        )
+        return result.modified_count
+
+    async def drop(
+        self,
+        delivery_ids: list[str] | None = None,
+        receiver_platform_id: str | None = None,
+        state: DeliveryState | None = None,
+    ) -> int:
+        result = await self._deliveries.delete_many(self._filter(delivery_ids, receiver_platform_id, state))
+        return result.deleted_count
 
 
 class MongoRateCounts:

@@ -8,9 +8,12 @@ from storage.models import (
     AdminSession,
     Agreement,
     CallbackMapping,
+    DeliveryState,
     MessageRecord,
     Platform,
     PlatformDeletion,
+    QueuedDelivery,
+    QueueFigures,
     RoutingHint,
     StoredObject,
 )
@@ -175,6 +178,49 @@ class RateCounts(Protocol):
         """Remove the counters of windows before `window`."""
 
 
+class DeliveryQueue(Protocol):
+    """Pushes the hub took over delivering (durable delivery), worked by every hub process: a process leases the
+    deliveries it makes, so no two make the same one; a lease that runs out (its process died) frees it again."""
+
+    async def enqueue(self, delivery: QueuedDelivery) -> QueuedDelivery:
+        """Store it (its `seq` assigned: the order of arrival)."""
+
+    async def waiting_for(self, object_key: str) -> bool:
+        """Whether a delivery of this object (pending or dead) is still held: a new push of it must queue behind."""
+
+    async def lease(self, holder: str, now: float, lease_seconds: float, limit: int) -> list[QueuedDelivery]:
+        """Up to `limit` pending deliveries due at `now`, not leased by anyone, each the first held for its object,
+        now leased to `holder` until now + lease_seconds."""
+
+    async def delivered(self, delivery_id: str, holder: str) -> bool:
+        """Delivered: gone, body and all (if `holder` still holds its lease)."""
+
+    async def retry_later(self, delivery_id: str, holder: str, at: float, error: str) -> bool:
+        """Not delivered this time: one more attempt counted, the lease released, the next attempt at `at`."""
+
+    async def give_up(self, delivery_id: str, holder: str, reason: str) -> bool:
+        """A dead letter: kept, not attempted again until replayed."""
+
+    async def figures(self) -> list[QueueFigures]:
+        """Per receiver platform with anything held."""
+
+    async def listed(
+        self, receiver_platform_id: str | None = None, state: DeliveryState | None = None, limit: int = 100
+    ) -> list[QueuedDelivery]:
+        """Oldest first."""
+
+    async def replay(self, delivery_ids: list[str] | None = None, receiver_platform_id: str | None = None) -> int:
+        """Dead letters (those named, or a receiver's, or all) pending again, due now, attempts from 0."""
+
+    async def drop(
+        self,
+        delivery_ids: list[str] | None = None,
+        receiver_platform_id: str | None = None,
+        state: DeliveryState | None = None,
+    ) -> int:
+        """Delete deliveries (those named, or a receiver's, or all; of one state, or any)."""
+
+
 class AdminSessionStore(Protocol):
     async def create(self, session: AdminSession) -> None: ...
 
@@ -199,6 +245,7 @@ class Store(Protocol):
     objects: ObjectStore
     messages: MessageLog
     rate_counts: RateCounts
+    deliveries: DeliveryQueue
 
     async def ping(self) -> None:
         """Raise if the store cannot be used."""

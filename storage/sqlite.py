@@ -27,9 +27,12 @@ from storage.models import (
     AdminSession,
     Agreement,
     CallbackMapping,
+    DeliveryState,
     MessageRecord,
     Platform,
     PlatformDeletion,
+    QueuedDelivery,
+    QueueFigures,
     RoutingHint,
     StoredObject,
     message_failed,
@@ -84,6 +87,21 @@ CREATE TABLE IF NOT EXISTS rate_counts (
     count INTEGER NOT NULL,
     PRIMARY KEY (key, window)
 );
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    receiver_platform_id TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    next_attempt_at REAL NOT NULL,
+    lease_holder TEXT NOT NULL,
+    lease_until REAL NOT NULL,
+    created_at REAL NOT NULL,
+    document BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_object ON deliveries (object_key, seq);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_receiver ON deliveries (receiver_platform_id, state);
 CREATE TABLE IF NOT EXISTS agreements (
     id TEXT PRIMARY KEY,
     party_a TEXT NOT NULL,
@@ -165,6 +183,7 @@ class SqliteStore:
         self.objects = SqliteObjectStore(writer, reader, write_lock)
         self.messages = SqliteMessageLog(writer, reader, write_lock)
         self.rate_counts = SqliteRateCounts(writer, reader, write_lock)
+        self.deliveries = SqliteDeliveryQueue(writer, reader, write_lock)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -458,6 +477,164 @@ class SqliteRateCounts(_SqliteTable):
 
     async def purge_before(self, window: int) -> int:
         return await self._write("DELETE FROM rate_counts WHERE window < ?", (window,))
+
+
+_DELIVERY_DOCUMENT = msgspec.msgpack.Encoder()
+_DELIVERY_DECODER = msgspec.msgpack.Decoder(QueuedDelivery)
+
+
+class SqliteDeliveryQueue(_SqliteTable):
+    """The mutable fields live in columns (the queries need them); the document holds the rest, the body included."""
+
+    _COLUMNS = "seq, state, next_attempt_at, lease_holder, lease_until, document"
+
+    @staticmethod
+    def _from_row(row) -> QueuedDelivery:
+        seq, state, next_attempt_at, lease_holder, lease_until, document = row
+        delivery = _DELIVERY_DECODER.decode(document)
+        delivery.seq, delivery.state = seq, DeliveryState(state)
+        delivery.next_attempt_at, delivery.lease_holder, delivery.lease_until = (
+            next_attempt_at,
+            lease_holder,
+            lease_until,
+        )
+        return delivery
+
+    async def enqueue(self, delivery: QueuedDelivery) -> QueuedDelivery:
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO deliveries (id, receiver_platform_id, object_key, state, next_attempt_at, lease_holder, "
+                "lease_until, created_at, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    delivery.id,
+                    delivery.receiver_platform_id,
+                    delivery.object_key,
+                    delivery.state.value,
+                    delivery.next_attempt_at,
+                    delivery.lease_holder,
+                    delivery.lease_until,
+                    delivery.created_at,
+                    _DELIVERY_DOCUMENT.encode(delivery),
+                ),
+            )
+            seq = cursor.lastrowid
+        return msgspec.structs.replace(delivery, seq=seq)
+
+    async def waiting_for(self, object_key: str) -> bool:
+        return await self._fetchone("SELECT 1 FROM deliveries WHERE object_key = ? LIMIT 1", (object_key,)) is not None
+
+    async def lease(self, holder: str, now: float, lease_seconds: float, limit: int) -> list[QueuedDelivery]:
+        async with self._transaction() as db:
+            async with db.execute(
+                f"SELECT {self._COLUMNS} FROM deliveries AS d WHERE state = 'PENDING' AND next_attempt_at <= ? "  # noqa: S608 (fixed column names; values are parameters)
+                "AND lease_until <= ? AND NOT EXISTS (SELECT 1 FROM deliveries AS e WHERE e.object_key = d.object_key "
+                "AND e.seq < d.seq) ORDER BY seq LIMIT ?",
+                (now, now, limit),
+            ) as cursor:
+                rows = await cursor.fetchall()
+            leased = [self._from_row(row) for row in rows]
+            until = now + lease_seconds
+            for delivery in leased:
+                delivery.lease_holder, delivery.lease_until = holder, until
+            await db.executemany(
+                "UPDATE deliveries SET lease_holder = ?, lease_until = ? WHERE seq = ?",
+                [(holder, until, delivery.seq) for delivery in leased],
+            )
+        return leased
+
+    async def delivered(self, delivery_id: str, holder: str) -> bool:
+        return await self._write("DELETE FROM deliveries WHERE id = ? AND lease_holder = ?", (delivery_id, holder)) > 0
+
+    async def _update_document(self, delivery_id: str, holder: str, change, columns: str, values: tuple) -> bool:
+        async with self._transaction() as db:
+            async with db.execute(
+                f"SELECT {self._COLUMNS} FROM deliveries WHERE id = ? AND lease_holder = ?",  # noqa: S608
+                (delivery_id, holder),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
+            delivery = change(self._from_row(row))
+            cursor = await db.execute(
+                f"UPDATE deliveries SET {columns}, lease_holder = '', lease_until = 0, document = ? WHERE id = ?",  # noqa: S608 (fixed column names; values are parameters)
+                (*values, _DELIVERY_DOCUMENT.encode(delivery), delivery_id),
+            )
+            return cursor.rowcount > 0
+
+    async def retry_later(self, delivery_id: str, holder: str, at: float, error: str) -> bool:
+        def change(delivery: QueuedDelivery) -> QueuedDelivery:
+            delivery.attempts += 1
+            delivery.last_error = error
+            return delivery
+
+        return await self._update_document(delivery_id, holder, change, "next_attempt_at = ?", (at,))
+
+    async def give_up(self, delivery_id: str, holder: str, reason: str) -> bool:
+        def change(delivery: QueuedDelivery) -> QueuedDelivery:
+            delivery.attempts += 1
+            delivery.last_error = reason
+            return delivery
+
+        return await self._update_document(delivery_id, holder, change, "state = 'DEAD'", ())
+
+    async def figures(self) -> list[QueueFigures]:
+        rows = await self._fetchall(
+            "SELECT receiver_platform_id, SUM(state = 'PENDING'), SUM(state = 'DEAD'), "
+            "MIN(CASE WHEN state = 'PENDING' THEN created_at END) FROM deliveries GROUP BY receiver_platform_id",
+            (),
+        )
+        return [QueueFigures(receiver_platform_id=r[0], pending=r[1], dead=r[2], oldest_pending_at=r[3]) for r in rows]
+
+    @staticmethod
+    def _where(
+        delivery_ids: list[str] | None, receiver_platform_id: str | None, state: DeliveryState | None
+    ) -> tuple[str, tuple]:
+        clauses, values = [], []
+        if delivery_ids is not None:
+            clauses.append(f"id IN ({', '.join('?' * len(delivery_ids))})" if delivery_ids else "0")
+            values += delivery_ids
+        if receiver_platform_id is not None:
+            clauses.append("receiver_platform_id = ?")
+            values.append(receiver_platform_id)
+        if state is not None:
+            clauses.append("state = ?")
+            values.append(state.value)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", tuple(values)
+
+    async def listed(
+        self, receiver_platform_id: str | None = None, state: DeliveryState | None = None, limit: int = 100
+    ) -> list[QueuedDelivery]:
+        where, values = self._where(None, receiver_platform_id, state)
+        rows = await self._fetchall(
+            f"SELECT {self._COLUMNS} FROM deliveries{where} ORDER BY seq LIMIT ?",  # noqa: S608
+            (*values, limit),
+        )
+        return [self._from_row(row) for row in rows]
+
+    async def replay(self, delivery_ids: list[str] | None = None, receiver_platform_id: str | None = None) -> int:
+        where, values = self._where(delivery_ids, receiver_platform_id, DeliveryState.DEAD)
+        async with self._transaction() as db:
+            async with db.execute(f"SELECT {self._COLUMNS} FROM deliveries{where}", values) as cursor:  # noqa: S608
+                rows = await cursor.fetchall()
+            now = time.time()
+            for row in rows:
+                delivery = self._from_row(row)
+                delivery.attempts, delivery.last_error = 0, ""
+                await db.execute(
+                    "UPDATE deliveries SET state = 'PENDING', next_attempt_at = ?, lease_holder = '', lease_until = 0, "
+                    "document = ? WHERE seq = ?",
+                    (now, _DELIVERY_DOCUMENT.encode(delivery), delivery.seq),
+                )
+        return len(rows)
+
+    async def drop(
+        self,
+        delivery_ids: list[str] | None = None,
+        receiver_platform_id: str | None = None,
+        state: DeliveryState | None = None,
+    ) -> int:
+        where, values = self._where(delivery_ids, receiver_platform_id, state)
+        return await self._write(f"DELETE FROM deliveries{where}", values)  # noqa: S608
 
 
 class SqliteAdminSessionStore(_SqliteTable):

@@ -18,6 +18,7 @@ from hub.app import create_app
 from hub.assembly import Hub, open_hub
 from hub.config import Settings
 from hub.platforms.tokens import TokenCipher
+from hub.traffic.client_connections import runner_for
 
 
 def free_port() -> int:
@@ -74,7 +75,7 @@ async def start_hub(settings: Settings) -> RunningHub:
     exits = contextlib.AsyncExitStack()
     try:
         hub = await exits.enter_async_context(open_hub(settings, serving=True))
-        runner = web.AppRunner(create_app(hub), access_log=None)
+        runner = runner_for(create_app(hub), settings, hub.connections, access_log=None)
         await runner.setup()
         exits.push_async_callback(runner.cleanup)
         await web.TCPSite(runner, settings.host, settings.port).start()

@@ -32,6 +32,7 @@ def test_the_bench_command_runs_on_a_tiny_configuration(tmp_path):
         "machine",
     }
     assert figures["traffic_control"]["off"]["cpu_us_per_request"] > 0
+    assert figures["durable_drain"]["deliveries"] == 50 and figures["durable_drain"]["per_second"] > 0
     assert figures["version_bridge"]["session_put_from_211_cpo"]["cpu_us_per_request"] > 0
     assert figures["directed"]["peak"]["hub"]["requests"] > 0
     command = figures["other_routes"]["command_start_session"]

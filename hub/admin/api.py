@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 import orjson
+import structlog
 import yaml
 from aiohttp import web
 
@@ -16,13 +17,15 @@ from hub.admin.keys import ADMIN_AUTH, HUB
 from hub.admin.stats import overview
 from hub.admin.views import agreement_view, message_view, platform_view
 from hub.assembly import Hub
+from hub.operations.delivery_reports import delivery_view, figures_view
 from hub.platforms import agreements as agreement_rules
 from hub.platforms.parties import OnboardingError, parse_party
-from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, profiles
+from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, find_platform, profiles
 from hub.platforms.rate_limit_overrides import LimitError, check_limits
 from storage.errors import AgreementExists, ConcurrentUpdate
-from storage.models import AgreementState
+from storage.models import AgreementState, DeliveryState
 
+log = structlog.get_logger("hub.admin")
 OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
 PartyText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 
@@ -36,6 +39,7 @@ class AgreementRequest(msgspec.Struct, forbid_unknown_fields=True):
     parties: Annotated[list[PartyText], msgspec.Meta(min_length=2, max_length=2)]
     modules: list[str] = []
     state: AgreementState = AgreementState.ACTIVE
+    durable: list[str] = []
 
 
 class PlatformChange(msgspec.Struct, forbid_unknown_fields=True):
@@ -47,6 +51,7 @@ class PlatformChange(msgspec.Struct, forbid_unknown_fields=True):
 class AgreementChange(msgspec.Struct, forbid_unknown_fields=True):
     state: AgreementState | None = None
     modules: list[str] | None = None
+    durable: list[str] | None = None
 
 
 def error_body(status: int, message: str, field: str | None = None) -> web.Response:
@@ -218,7 +223,7 @@ async def create_agreement(request: web.Request) -> web.Response:
     body = await _body(request, AgreementRequest)
     try:
         first, second = (parse_party(text) for text in body.parties)
-        agreement = await context.agreements.add(first, second, body.modules, body.state)
+        agreement = await context.agreements.add(first, second, body.modules, body.state, body.durable)
     except agreement_rules.AgreementError as error:
         raise ApiError(409 if error.conflict else 422, str(error), error.field) from error
     except OnboardingError as error:
@@ -238,6 +243,14 @@ async def change_agreement(request: web.Request) -> web.Response:
             changes["modules"] = agreement_rules.check_modules(body.modules)
         except agreement_rules.AgreementError as error:
             raise ApiError(422, str(error), "modules") from error
+    durable = body.durable if body.durable is not None else None
+    if durable is not None or "modules" in changes:
+        try:
+            changes["durable"] = agreement_rules.check_durable(
+                agreement.durable if durable is None else durable, changes.get("modules", agreement.modules)
+            )
+        except agreement_rules.AgreementError as error:
+            raise ApiError(422, str(error), "durable") from error
     try:
         changed = await context.agreements.change(agreement, **changes)
     except (ConcurrentUpdate, AgreementExists) as error:
@@ -305,6 +318,65 @@ async def openapi_json(request: web.Request) -> web.Response:
 API_PREFIX = "/admin/api/"
 
 
+class DeliverySelection(msgspec.Struct, forbid_unknown_fields=True):
+    ids: list[str] | None = None
+    receiver: str | None = None  # a platform id, or one of its parties CC:PID:ROLE
+    state: DeliveryState | None = None  # for drop: only these (default: any)
+
+
+async def _selection(context: Hub, body: DeliverySelection) -> tuple[list[str] | None, str | None]:
+    if body.ids is None and body.receiver is None:
+        raise ApiError(422, 'name what: {"ids": [...]} or {"receiver": PLATFORM}, or {"receiver": "*"} for all')
+    receiver = None
+    if body.receiver not in (None, "*"):
+        try:
+            receiver = (await find_platform(context.store, body.receiver)).id
+        except QuirkProfileError as error:
+            raise ApiError(404, str(error), "receiver") from error
+    return body.ids, receiver
+
+
+async def delivery_figures(request: web.Request) -> web.Response:
+    context = _context(request)
+    figures = await context.store.deliveries.figures()
+    platforms = {p.id: p for p in context.directory.platforms()}
+    return reply(figures_view(figures, platforms))
+
+
+async def list_deliveries(request: web.Request) -> web.Response:
+    context = _context(request)
+    state_text = request.query.get("state")
+    try:
+        state = DeliveryState(state_text.upper()) if state_text else None
+    except ValueError as error:
+        raise ApiError(400, "state must be PENDING or DEAD", "state") from error
+    receiver = request.query.get("receiver")
+    if receiver:
+        try:
+            receiver = (await find_platform(context.store, receiver)).id
+        except QuirkProfileError as error:
+            raise ApiError(404, str(error), "receiver") from error
+    held = await context.store.deliveries.listed(receiver or None, state, limit=500)
+    return reply([delivery_view(delivery) for delivery in held])
+
+
+async def replay_deliveries(request: web.Request) -> web.Response:
+    context = _context(request)
+    ids, receiver = await _selection(context, await _body(request, DeliverySelection))
+    count = await context.store.deliveries.replay(ids, receiver)
+    log.info("dead letters replayed", count=count, receiver=receiver, by=f"admin API ({request.remote})")
+    return reply({"replayed": count})
+
+
+async def drop_deliveries(request: web.Request) -> web.Response:
+    context = _context(request)
+    body = await _body(request, DeliverySelection)
+    ids, receiver = await _selection(context, body)
+    count = await context.store.deliveries.drop(ids, receiver, body.state)
+    log.info("deliveries dropped", count=count, receiver=receiver, by=f"admin API ({request.remote})")
+    return reply({"dropped": count})
+
+
 def add_routes(app: web.Application) -> None:
     """Routes of the admin sub-application (mounted at /admin)."""
     api = "/api"
@@ -326,3 +398,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_patch(f"{api}/agreements/{{agreement_id}}", change_agreement)
     app.router.add_delete(f"{api}/agreements/{{agreement_id}}", delete_agreement)
     app.router.add_get(f"{api}/messages", search_messages)
+    app.router.add_get(f"{api}/deliveries/figures", delivery_figures)
+    app.router.add_get(f"{api}/deliveries", list_deliveries)
+    app.router.add_post(f"{api}/deliveries/replay", replay_deliveries)
+    app.router.add_post(f"{api}/deliveries/drop", drop_deliveries)

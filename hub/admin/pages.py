@@ -17,11 +17,12 @@ from hub.admin.keys import ADMIN_AUTH, HUB
 from hub.admin.stats import overview
 from hub.admin.views import agreement_view, message_view, platform_view
 from hub.assembly import Hub
+from hub.operations.delivery_reports import delivery_view, figures_view
 from hub.platforms.parties import OnboardingError, parse_party
 from hub.platforms.quirk_profiles import QuirkProfileError, QuirkProfiles, profiles
 from hub.platforms.rate_limit_overrides import RATE_CLASSES, LimitError
 from routing.model import FUNCTIONAL_MODULES
-from storage.models import AgreementState
+from storage.models import AgreementState, DeliveryState
 
 log = structlog.get_logger("hub.dashboard")
 OPEN_PAGES = ("/admin/login", "/admin/static/")
@@ -264,11 +265,12 @@ async def create_agreement(request: web.Request) -> web.Response:
     form = await read_form(request)
     first, second = str(form.get("first", "")), str(form.get("second", ""))
     modules = [str(m) for m in form.getall("modules", [])]
+    durable = [str(m) for m in form.getall("durable", [])]
     state = AgreementState.ACTIVE if form.get("state", "ACTIVE") == "ACTIVE" else AgreementState.PROPOSED
     if not first or not second:
         return await agreements_page(request, error="Choose both parties.", status=422)
     try:
-        agreement = await context.agreements.add(parse_party(first), parse_party(second), modules, state)
+        agreement = await context.agreements.add(parse_party(first), parse_party(second), modules, state, durable)
     except OnboardingError as error:
         return await agreements_page(request, error=str(error), status=422)
     return await agreements_page(request, notice=f"Agreement {agreement.id} recorded ({agreement.state.value}).")
@@ -334,6 +336,42 @@ async def _traffic_rows(request: web.Request, filters: dict[str, Any]) -> list[d
     return [message_view(r) for r in await context.store.messages.query(**filters)]
 
 
+async def deliveries_page(request: web.Request, notice: str | None = None) -> web.Response:
+    context = _context(request)
+    platforms = {p.id: p for p in context.directory.platforms()}
+    figures = figures_view(await context.store.deliveries.figures(), platforms)
+    dead = [delivery_view(d) for d in await context.store.deliveries.listed(state=DeliveryState.DEAD, limit=200)]
+    return _page(request, "deliveries.html", {"figures": figures, "dead": dead, "notice": notice})
+
+
+async def _delivery_selection(request: web.Request) -> tuple[list[str] | None, str | None, DeliveryState | None]:
+    form = await read_form(request)
+    ids = [str(value) for value in form.getall("id", [])] or None
+    receiver = str(form.get("receiver", "")) or None
+    state = DeliveryState.DEAD if form.get("state") == "DEAD" else None
+    if ids is None and receiver is None:
+        raise web.HTTPBadRequest(text="name the deliveries")
+    return ids, receiver, state
+
+
+async def replay_deliveries(request: web.Request) -> web.Response:
+    context = _context(request)
+    ids, receiver, _ = await _delivery_selection(request)
+    count = await context.store.deliveries.replay(ids, receiver)
+    log.info("dead letters replayed", count=count, receiver=receiver, by=f"dashboard ({request.remote})")
+    return await deliveries_page(
+        request, notice=f"{count} replayed: they are delivered as soon as the receiver takes them."
+    )
+
+
+async def drop_deliveries(request: web.Request) -> web.Response:
+    context = _context(request)
+    ids, receiver, state = await _delivery_selection(request)
+    count = await context.store.deliveries.drop(ids, receiver, state)
+    log.info("deliveries dropped", count=count, receiver=receiver, by=f"dashboard ({request.remote})")
+    return await deliveries_page(request, notice=f"{count} dropped.")
+
+
 def add_routes(app: web.Application) -> None:
     """Routes of the admin sub-application (mounted at /admin)."""
     app.router.add_get("/", overview_page)
@@ -352,3 +390,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/agreements/{agreement_id}", change_agreement)
     app.router.add_get("/traffic", traffic_page)
     app.router.add_get("/traffic/rows", traffic_rows)
+    app.router.add_get("/deliveries", deliveries_page)
+    app.router.add_post("/deliveries/replay", replay_deliveries)
+    app.router.add_post("/deliveries/drop", drop_deliveries)

@@ -76,6 +76,7 @@ def agreement_view(agreement: Agreement) -> dict[str, Any]:
         "id": agreement.id,
         "parties": [agreement.party_a, agreement.party_b],
         "modules": agreement.modules,
+        "durable": agreement.durable,
         "state": agreement.state.value,
         "created_at": agreement.created_at,
         "updated_at": agreement.updated_at,

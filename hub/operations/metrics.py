@@ -4,12 +4,13 @@ Label values are party ids (`CC:PID`) and platform ids: bounded by the number of
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from storage.models import ConnectionStatus, Platform, PlatformState
+from storage.models import ConnectionStatus, Platform, PlatformState, QueueFigures
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 FAN_OUT_BUCKETS = (0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000)
@@ -121,10 +122,12 @@ class TrafficCollector:
         rate_limited: Callable[[], dict[tuple[str, str], int]],
         breakers: Callable[[], dict[str, tuple[str, int]]] | None = None,
         connections: Callable[[], dict[str, int]] | None = None,
+        queue: Callable[[], tuple[list[QueueFigures], int, int]] | None = None,
     ) -> None:
         self._rate_limited = rate_limited
         self._breakers = breakers
         self._connections = connections
+        self._queue = queue
 
     def describe(self):
         return []
@@ -154,6 +157,40 @@ class TrafficCollector:
                 opened.add_metric([platform_id], times_opened)
             yield state
             yield opened
+        if self._queue is not None:
+            figures, delivered, dead_total = self._queue()
+            depth = GaugeMetricFamily(
+                "ocpi_hub_durable_queue_depth",
+                "Pushes waiting for durable delivery, per receiver.",
+                labels=["platform"],
+            )
+            oldest = GaugeMetricFamily(
+                "ocpi_hub_durable_oldest_age_seconds",
+                "Age of the oldest push waiting for durable delivery, per receiver.",
+                labels=["platform"],
+            )
+            dead = GaugeMetricFamily(
+                "ocpi_hub_durable_dead_letters",
+                "Dead letters held for replay or drop, per receiver.",
+                labels=["platform"],
+            )
+            now = time.time()
+            for row in figures:
+                depth.add_metric([row.receiver_platform_id], row.pending)
+                dead.add_metric([row.receiver_platform_id], row.dead)
+                if row.oldest_pending_at is not None:
+                    oldest.add_metric([row.receiver_platform_id], max(0.0, now - row.oldest_pending_at))
+            yield depth
+            yield oldest
+            yield dead
+            yield CounterMetricFamily(
+                "ocpi_hub_durable_delivered",
+                "Pushes delivered from the durable queue by this process.",
+                value=delivered,
+            )
+            yield CounterMetricFamily(
+                "ocpi_hub_durable_given_up", "Pushes this process made dead letters.", value=dead_total
+            )
         if self._connections is not None:
             figures = self._connections()
             yield GaugeMetricFamily(

@@ -61,16 +61,34 @@ def check_modules(modules: list[str] | tuple[str, ...]) -> list[str]:
     return sorted(set(modules))
 
 
+def check_durable(durable: list[str] | tuple[str, ...], modules: list[str]) -> list[str]:
+    """The modules whose pushes the hub delivers durably: some of the agreement's own."""
+    outside = sorted(set(durable) - set(modules))
+    if outside:
+        raise AgreementError(
+            f"durable delivery for {', '.join(outside)}, which the agreement does not cover ({', '.join(modules)})",
+            "durable",
+        )
+    return sorted(set(durable))
+
+
 async def add(
-    store: Store, first: PartyRef, second: PartyRef, modules: list[str], state: AgreementState = AgreementState.ACTIVE
+    store: Store,
+    first: PartyRef,
+    second: PartyRef,
+    modules: list[str],
+    state: AgreementState = AgreementState.ACTIVE,
+    durable: list[str] | tuple[str, ...] = (),
 ) -> Agreement:
     party_a, party_b = pair_of(first, second)
     timestamp = now_ocpi()
+    covered = check_modules(modules)
     agreement = Agreement(
         id=uuid.uuid4().hex[:12],
         party_a=party_a,
         party_b=party_b,
-        modules=check_modules(modules),
+        modules=covered,
+        durable=check_durable(durable, covered),
         state=state,
         created_at=timestamp,
         updated_at=timestamp,
@@ -117,7 +135,13 @@ async def remove(store: Store, reference: str) -> Agreement:
 def export_yaml(agreements: list[Agreement], platforms: list[Platform] | tuple[Platform, ...] = ()) -> str:
     document = {
         "agreements": [
-            {"parties": [a.party_a, a.party_b], "modules": a.modules, "state": a.state.value} for a in agreements
+            {
+                "parties": [a.party_a, a.party_b],
+                "modules": a.modules,
+                "state": a.state.value,
+                **({"durable": a.durable} if a.durable else {}),
+            }
+            for a in agreements
         ],
         "platforms": [
             {
@@ -164,7 +188,7 @@ async def import_yaml(
     entries = document.get("agreements") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise AgreementError("expected a mapping with a list under `agreements:`")
-    wanted: dict[tuple[str, str], tuple[list[str], AgreementState]] = {}
+    wanted: dict[tuple[str, str], tuple[list[str], AgreementState, list[str]]] = {}
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("parties"), list) or len(entry["parties"]) != 2:
             raise AgreementError(f"agreement #{number}: needs `parties: [CC:PID:ROLE, CC:PID:ROLE]`")
@@ -179,13 +203,20 @@ async def import_yaml(
             raise AgreementError(f"agreement #{number}: state must be PROPOSED, ACTIVE or SUSPENDED") from error
         if pair in wanted:
             raise AgreementError(f"agreement #{number}: {pair[0]} and {pair[1]} are listed twice")
-        wanted[pair] = (modules, state)
+        listed_durable = entry.get("durable") or []
+        if not isinstance(listed_durable, list) or not all(isinstance(module, str) for module in listed_durable):
+            raise AgreementError(f"agreement #{number}: `durable` must be a list of module names", "durable")
+        try:
+            durable = check_durable(listed_durable, modules)
+        except AgreementError as error:
+            raise AgreementError(f"agreement #{number}: {error}", "durable") from error
+        wanted[pair] = (modules, state, durable)
     quirks = await _wanted_profiles(store, document.get("platforms"))
     wanted_limits = await _wanted_limits(store, document.get("platforms"))
     existing = {(a.party_a, a.party_b): a for a in await store.agreements.list_all()}
     timestamp = now_ocpi()
     creates, saves, deletes = [], [], []
-    for pair, (modules, state) in wanted.items():
+    for pair, (modules, state, durable) in wanted.items():
         current = existing.get(pair)
         if current is None:
             creates.append(
@@ -194,13 +225,16 @@ async def import_yaml(
                     party_a=pair[0],
                     party_b=pair[1],
                     modules=modules,
+                    durable=durable,
                     state=state,
                     created_at=timestamp,
                     updated_at=timestamp,
                 )
             )
-        elif current.modules != modules or current.state is not state:
-            saves.append(msgspec.structs.replace(current, modules=modules, state=state, updated_at=timestamp))
+        elif current.modules != modules or current.state is not state or current.durable != durable:
+            saves.append(
+                msgspec.structs.replace(current, modules=modules, state=state, durable=durable, updated_at=timestamp)
+            )
     if replace:
         deletes = [agreement for pair, agreement in existing.items() if pair not in wanted]
     try:
@@ -307,8 +341,15 @@ class AgreementService:
         self._store = store
         self._routing = routing
 
-    async def add(self, first: PartyRef, second: PartyRef, modules: list[str], state: AgreementState) -> Agreement:
-        agreement = await add(self._store, first, second, modules, state)
+    async def add(
+        self,
+        first: PartyRef,
+        second: PartyRef,
+        modules: list[str],
+        state: AgreementState,
+        durable: list[str] | tuple[str, ...] = (),
+    ) -> Agreement:
+        agreement = await add(self._store, first, second, modules, state, durable)
         await self._routing.refresh_agreements()
         return agreement
 

@@ -60,8 +60,10 @@ class RoutingState:
         if version == self._agreements_version and not force:
             return
         agreements = await self._store.agreements.list_all()
-        pairs = [(a.party_a, a.party_b, a.modules) for a in agreements if a.state is AgreementState.ACTIVE]
-        self._agreements = AgreementBook.from_pairs(pairs, self._open_policy, self._custom_modules)
+        active = [a for a in agreements if a.state is AgreementState.ACTIVE]
+        pairs = [(a.party_a, a.party_b, a.modules) for a in active]
+        durable = [(a.party_a, a.party_b, a.durable) for a in active if a.durable]
+        self._agreements = AgreementBook.from_pairs(pairs, self._open_policy, self._custom_modules, durable)
         self._agreements_version = version
         log.info("agreements loaded", active=len(pairs), total=len(agreements))
 

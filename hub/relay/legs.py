@@ -37,6 +37,7 @@ class Leg:
     answer_conversation: Conversation | None = None
     location_stand_in: bool = False
     answer_version: str = "2.2.1"  # the requester's: what the hub answers in place of a receiver's bare answer
+    location_mapping_id: str | None = None  # the id the Location's stand-in must have (handed out already)
 
 
 @dataclasses.dataclass(slots=True)
@@ -141,7 +142,9 @@ class Legs:
             if link:
                 headers["Link"] = link
             if leg.location_stand_in:
-                location = await self._stand_ins.location(relayed.headers.get("Location"), leg.url, conversation)
+                location = await self._stand_ins.location(
+                    relayed.headers.get("Location"), leg.url, conversation, leg.location_mapping_id
+                )
                 if location:
                     headers["Location"] = location
         answered = read.envelope

@@ -10,12 +10,14 @@ from collections.abc import Callable
 import orjson
 from aiohttp import web
 
+from hub.ocpi.envelope import envelope_bytes
 from hub.ocpi.errors import OcpiError
 from hub.ocpi.versions import HUB_VERSION, V211, V230, interface_of, version_root
 from hub.platforms.authentication import Authenticator
 from hub.platforms.directory import Directory
 from hub.platforms.routing_state import RoutingState
 from hub.relay.broadcast import Broadcaster
+from hub.relay.durable_delivery import DurableDelivery
 from hub.relay.get_all import GetAllAnswer
 from hub.relay.guard import answered
 from hub.relay.hints import HintBook, Learning
@@ -72,7 +74,9 @@ class Forwarding:
         translator: Translator,
         directory: Directory,
         copies: ObjectCopies,
+        durable: DurableDelivery,
     ) -> None:
+        self._durable = durable
         self._legs = legs
         self._stand_ins = stand_ins
         self._learning = learning
@@ -131,7 +135,18 @@ class Forwarding:
             location_stand_in=decision.location_stand_in,
             answer_version=payload.version,
         )
-        delivered = await self._legs.deliver(leg)
+        if decision.durable:
+            key = decision.object_key + (trail.request_id if decision.object_key.endswith("|") else "")
+            if await self._durable.held_behind(key):
+                return await self._kept(leg, key, decision, trail, "")
+            try:
+                delivered = await self._legs.deliver(leg)
+            except OcpiError as error:
+                if not self._durable.worth_keeping(error):
+                    raise
+                return await self._kept(leg, key, decision, trail, error.message)
+        else:
+            delivered = await self._legs.deliver(leg)
         if delivered.accepted and decision.learn:
             await self._learning.learn(decision.learn)
         answer = delivered.body
@@ -153,6 +168,30 @@ class Forwarding:
             downstream_status_code=delivered.downstream_status_code,
         )
         return web.Response(status=delivered.http_status, body=answer, headers=delivered.headers)
+
+    async def _kept(self, leg: Leg, key: str, decision: Forward, trail: Trail, why: str) -> web.StreamResponse:
+        """Durable delivery took the push over: the sender is told it is accepted and pending (resending it would
+        make a duplicate)."""
+        sender, target = decision.sender, decision.target
+        queued = await self._durable.take_over(leg, key, str(sender.id), sender.platform_id, trail.request_id, why)
+        if decision.learn:
+            await self._learning.learn(decision.learn)  # the hub answers for the receiver now
+        reason = f"{target.id} did not take it ({why})" if why else f"an earlier push of it to {target.id} is waiting"
+        message = f"accepted by the hub for durable delivery: {reason}; the hub delivers it (delivery {queued.id})"
+        trail.done(
+            to_party=str(target.id),
+            from_party=str(sender.id),
+            http_status=200,
+            status_code=1000,
+            outcome="queued",
+            receiver_platform=target.platform_id,
+            status_message=message,
+        )
+        response = web.Response(body=envelope_bytes(1000, message), content_type="application/json")
+        response.headers.update(routing_headers(sender.id, target.id))
+        if leg.module == "cdrs" and leg.method == "POST":
+            response.headers["Location"] = self._stand_ins.url_of(queued.id)  # resolves once it is delivered
+        return response
 
     async def _answer_in_requesters_version(
         self, request: web.Request, read: ReadRequest, decision: Forward, body: bytes, quirks: str, trail: Trail

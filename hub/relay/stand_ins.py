@@ -47,11 +47,14 @@ class StandIns:
         self._directory = directory
         self._mappings = mappings
 
-    async def create(self, kind: str, target_url: str, conversation: Conversation, ttl_seconds: float) -> str:
-        """A new hub URL for `target_url`, stored (with group commit) before it is handed out."""
+    async def create(
+        self, kind: str, target_url: str, conversation: Conversation, ttl_seconds: float, mapping_id: str | None = None
+    ) -> str:
+        """A new hub URL for `target_url`, stored (with group commit) before it is handed out. `mapping_id`: the
+        one a hub URL already handed out names (durable delivery's CDR Location, which resolves once delivered)."""
         now = time.time()
         mapping = CallbackMapping(
-            id=uuid.uuid4().hex,
+            id=mapping_id or uuid.uuid4().hex,
             kind=kind,
             target_url=target_url,
             caller_platform_id=conversation.caller_platform_id,
@@ -96,12 +99,19 @@ class StandIns:
         hub_url = await self.create("link", link, conversation, self._settings.page_link_ttl_seconds)
         return f'<{hub_url}>; rel="next"'
 
-    async def location(self, location: str | None, answered_url: str, conversation: Conversation) -> str | None:
+    async def location(
+        self, location: str | None, answered_url: str, conversation: Conversation, mapping_id: str | None = None
+    ) -> str | None:
         """A hub URL for the CDR's `Location` the receiver answered with, or None."""
         url = self.receivers_url(location, answered_url, conversation.recipient_platform_id)
         if not url:
             return None
-        return await self.create("location", url, conversation, self._settings.cdr_location_ttl_days * 86400)
+        ttl = self._settings.cdr_location_ttl_days * 86400
+        return await self.create("location", url, conversation, ttl, mapping_id)
+
+    def url_of(self, mapping_id: str) -> str:
+        """The hub URL a mapping with this id is called at."""
+        return f"{self._settings.base_url}{CALLBACK_PATH}/{mapping_id}"
 
     def result_ttl(self, until: str | None) -> float:
         """How long a result URL lives: command_result_ttl_seconds, after `until` when there is one (a

@@ -184,3 +184,24 @@ CUSTOM_CASES = [
 @pytest.mark.parametrize(("case", "routed", "agreements", "expected"), CUSTOM_CASES, ids=[c[0] for c in CUSTOM_CASES])
 def test_routing_custom_modules(case, routed, agreements, expected):
     assert summary(decide(routed, CUSTOM_DIRECTORY, agreements, HUB)) == expected, case
+
+
+def test_pushes_under_a_durable_agreement_are_marked_for_durable_delivery_with_their_order_key():
+    book = AgreementBook.from_pairs(
+        [("BE:BEC:CPO", "DE:TNM:EMSP", ALL), ("BE:BEC:CPO", "DE:EMA:EMSP", ALL)],
+        durable=[("BE:BEC:CPO", "DE:TNM:EMSP", ["cdrs", "sessions"])],
+    )
+    session = decide(
+        request("cpo230", "sessions", "RECEIVER", "PATCH", "/BE/BEC/S1", to="DE:TNM"), DIRECTORY, book, HUB
+    )
+    assert (session.durable, session.object_key) == (True, "DE:TNM:EMSP|sessions|BE/BEC/S1")
+    cdr = decide(request("cpo230", "cdrs", "RECEIVER", "POST", "", to="DE:TNM"), DIRECTORY, book, HUB)
+    assert (cdr.durable, cdr.object_key) == (True, "DE:TNM:EMSP|cdrs|"), "a receiver's CDRs keep their order"
+    other = decide(request("cpo230", "sessions", "RECEIVER", "PUT", "/BE/BEC/S1", to="DE:EMA"), DIRECTORY, book, HUB)
+    assert not other.durable, "another pair: the spec's default"
+    location = decide(
+        request("cpo230", "locations", "RECEIVER", "PUT", "/BE/BEC/L1", to="DE:TNM"), DIRECTORY, book, HUB
+    )
+    assert not location.durable, "a module they did not make durable"
+    read = decide(request("emsp230", "sessions", "SENDER", "GET", "", to="BE:BEC"), DIRECTORY, book, HUB)
+    assert not read.durable, "only pushes"
