@@ -529,15 +529,19 @@ class Bench:
             )
         self.results["version_bridge"] = bridge
 
-        # Traffic control: the same directed PUT through a hub with rate limits and the breaker on (counting every
-        # request) and one with both off, on the same store, interleaved; the median of the per-round ratios.
+        # Traffic control: the same directed PUT through a fresh hub with rate limits and the breaker on (counting
+        # every request) and a fresh one with both off, on the same store, interleaved; the median of the per-round
+        # ratios.
+        on_process, on_hub, _ = self.start_hub(main_store, traffic_control=TRAFFIC_CONTROL_COUNTING)
         off_process, off_hub, _ = self.start_hub(main_store, traffic_control=TRAFFIC_CONTROL_OFF)
+        via_on = dataclasses.replace(via_hub, url=via_hub.url.replace(hub, on_hub))
         via_off = dataclasses.replace(via_hub, url=via_hub.url.replace(hub, off_hub))
         rounds = []
         for _ in range(profile.rounds):
-            on = run_wrk(via_hub, profile, cpu_pid=pid)
+            on = run_wrk(via_on, profile, cpu_pid=on_process.pid)
             off = run_wrk(via_off, profile, cpu_pid=off_process.pid)
             rounds.append((on, off))
+        self.processes.stop(on_process)
         self.processes.stop(off_process)
         self.results["durable_drain"] = await self._drain(
             main_store, receiver, emsp_slot, seeded["DE:EMA:EMSP"].slot, profile.drain_count, hub_process.pid
@@ -546,8 +550,11 @@ class Bench:
             "on": rounds[-1][0],
             "off": rounds[-1][1],
             "rounds": len(rounds),
-            "cpu_on_vs_off": statistics.median(r[0]["cpu_us_per_request"] / r[1]["cpu_us_per_request"] for r in rounds),
-            "throughput_on_vs_off": statistics.median(r[0]["rps"] / r[1]["rps"] for r in rounds),
+            "cpu_on_vs_off": round(
+                statistics.median(r[0]["cpu_us_per_request"] / r[1]["cpu_us_per_request"] for r in rounds), 3
+            ),
+            "throughput_on_vs_off": round(statistics.median(r[0]["rps"] / r[1]["rps"] for r in rounds), 3),
+            "per_round_cpu_ratios": [round(r[0]["cpu_us_per_request"] / r[1]["cpu_us_per_request"], 3) for r in rounds],
         }
 
         self.results["broadcast"] = [
