@@ -38,6 +38,16 @@ def store_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path}/hub.db"
 
 
+@pytest.fixture(params=["sqlite", "mongodb"])
+def shared_store_url(request, tmp_path) -> str:
+    """A store several hub processes share: the embedded one, and MongoDB (a real one when
+    OCPI_HUB_TEST_MONGODB_URI is set, else the test server)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/hub.db"
+    base = real_mongodb_uri() or request.getfixturevalue("secantus_uri")
+    return f"{base.rstrip('/')}/hub_{uuid.uuid4().hex[:10]}"
+
+
 @pytest.fixture
 async def hub(store_url):
     from tests.hub_server import hub_settings, start_hub

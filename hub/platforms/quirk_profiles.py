@@ -17,7 +17,6 @@ from hub.ocpi.timeutil import now_ocpi
 from hub.platforms.directory import Directory
 from hub.platforms.parties import PARTY_PATTERN, OnboardingError, parse_party
 from hub.platforms.updates import PlatformUpdater
-from storage.errors import ConcurrentUpdate, NotFound
 from storage.models import Platform
 from storage.ports import Store
 from translation.quirks import DEFAULT_PROFILE, PROFILE_NOTES, PROFILES, tolerances
@@ -130,12 +129,7 @@ class QuirkProfiles:
             current.updated_at = now_ocpi()
             return current
 
-        try:
-            platform = await self._updater.update(platform_id, change)
-        except NotFound as error:
-            raise QuirkProfileError(f"no platform {platform_id} (removed meanwhile?)") from error
-        except ConcurrentUpdate as error:
-            raise QuirkProfileError(f"platform {platform_id} kept changing; nothing was changed: try again") from error
+        platform = await self._updater.update_for_operator(platform_id, change, QuirkProfileError)
         result = ProfileChange(platform, before[0] or DEFAULT_PROFILE)
         if result.changed:
             log.info(

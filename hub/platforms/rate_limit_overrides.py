@@ -14,7 +14,6 @@ from hub.ocpi.timeutil import now_ocpi
 from hub.platforms.directory import Directory
 from hub.platforms.parties import OnboardingError
 from hub.platforms.updates import PlatformUpdater
-from storage.errors import ConcurrentUpdate, NotFound
 from storage.models import Platform
 from storage.ports import Store
 
@@ -105,12 +104,7 @@ class PlatformLimits:
             current.updated_at = now_ocpi()
             return current
 
-        try:
-            platform = await self._updater.update(platform_id, change)
-        except NotFound as error:
-            raise LimitError(f"no platform {platform_id} (removed meanwhile?)") from error
-        except ConcurrentUpdate as error:
-            raise LimitError(f"platform {platform_id} kept changing; nothing was changed: try again") from error
+        platform = await self._updater.update_for_operator(platform_id, change, LimitError)
         if changed[0]:
             log.info(
                 "rate limits set", platform=platform.id, name=platform.name, rate_limits=platform.rate_limits, by=by

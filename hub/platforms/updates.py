@@ -38,3 +38,15 @@ class PlatformUpdater:
             self._directory.apply(stored)
             return stored
         raise ConcurrentUpdate(platform_id)
+
+    async def update_for_operator(
+        self, platform_id: str, change: Callable[[Platform], Platform | None], refusal: type[Exception]
+    ) -> Platform:
+        """`update`, for a change an operator asked for: a platform gone or that kept changing is a `refusal` that
+        says so (nothing was changed)."""
+        try:
+            return await self.update(platform_id, change)
+        except NotFound as error:
+            raise refusal(f"no platform {platform_id} (removed meanwhile?)") from error
+        except ConcurrentUpdate as error:
+            raise refusal(f"platform {platform_id} kept changing; nothing was changed: try again") from error

@@ -6,24 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 import aiohttp
-import pytest
 
 from tests.hub_process import hub_process
 from tests.hub_server import ADMIN_TOKEN, call, hub_settings, start_hub
-from tests.mongo_server import real_mongodb_uri
 from tests.onboarding import onboard
 from tests.platform_sim import Role
-
-
-@pytest.fixture(params=["sqlite", "mongodb"])
-def shared_store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/hub.db"
-    base = real_mongodb_uri() or request.getfixturevalue("secantus_uri")
-    return f"{base.rstrip('/')}/hub_{uuid.uuid4().hex[:10]}"
 
 
 async def test_a_deleted_platform_is_refused_by_the_other_process_at_once(shared_store_url, platforms):

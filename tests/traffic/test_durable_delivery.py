@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import uuid
 
 import orjson
-import pytest
 
 from hub.platforms import agreements
 from hub.platforms.parties import parse_party
@@ -20,7 +18,6 @@ from tests.admin.browser import chromium_page, screenshot
 from tests.admin.test_dashboard_browser import sign_in
 from tests.hub_process import hub_process
 from tests.hub_server import call, hub_settings, start_hub
-from tests.mongo_server import real_mongodb_uri
 from tests.onboarding import onboard
 from tests.platform_sim import Reply, Role
 
@@ -202,14 +199,6 @@ async def test_queued_pushes_survive_a_hub_restart(store_url, platforms):
         assert in_order(arrived(emsp), EXPECTED), arrived(emsp)
     finally:
         await hub.stop()
-
-
-@pytest.fixture(params=["sqlite", "mongodb"])
-def shared_store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/hub.db"
-    base = real_mongodb_uri() or request.getfixturevalue("secantus_uri")
-    return f"{base.rstrip('/')}/hub_{uuid.uuid4().hex[:10]}"
 
 
 async def test_a_hub_process_killed_while_retrying_leaves_its_deliveries_to_another(shared_store_url, platforms):
