@@ -94,16 +94,23 @@ def _background(hub: Hub):
         tasks = [
             asyncio.create_task(_every(settings.directory_refresh_seconds, hub.directory.refresh, "directory")),
             asyncio.create_task(_every(settings.directory_resync_seconds, hub.directory.resync, "resync")),
-            asyncio.create_task(hub.liveness.run()),
+            asyncio.create_task(
+                _every(
+                    settings.alive_check_interval_seconds,
+                    _once(hub, "still-alive", settings.alive_check_interval_seconds, hub.liveness.check_once),
+                )
+            ),
             asyncio.create_task(
                 _every(settings.directory_refresh_seconds, hub.routing.refresh_agreements, "agreements")
             ),
-            asyncio.create_task(_every(settings.directory_refresh_seconds, hub.visibility_pushes.check, "visibility")),
+            asyncio.create_task(_every(settings.directory_refresh_seconds, hub.visibility_pushes.check)),
             asyncio.create_task(_every(settings.directory_refresh_seconds, hub.roles_announcement.check, "roles")),
             asyncio.create_task(_every(settings.rate_limit_sync_seconds, hub.limiter.sync, "rate limits")),
             asyncio.create_task(hub.durable.run()),
             recorder := asyncio.create_task(hub.messages.run()),
-            asyncio.create_task(_every(EVERY_SECONDS, hub.housekeeping.run_once, "housekeeping")),
+            asyncio.create_task(
+                _every(EVERY_SECONDS, _once(hub, "housekeeping", EVERY_SECONDS, hub.housekeeping.run_once))
+            ),
         ]
         # The directory loaded at start-up lives as long as the process: keep the collector from walking it again
         # and again (with 10,000 platforms those walks showed up in the p99).
@@ -123,7 +130,19 @@ def _background(hub: Hub):
     return running
 
 
-async def _every(seconds: float, action, name: str) -> None:
+def _once(hub: Hub, job: str, period: float, action):
+    """`action`, run every `period` only by the process that holds the job's lease (hub/operations/once_jobs.py)."""
+
+    async def run_if_held() -> None:
+        if await hub.once.holds(job, period):
+            await action()
+
+    run_if_held.__name__ = job
+    return run_if_held
+
+
+async def _every(seconds: float, action, name: str | None = None) -> None:
+    name = name or getattr(action, "__name__", "job")
     while True:
         await asyncio.sleep(seconds)
         try:

@@ -14,6 +14,7 @@ from hub.config import Settings
 from hub.operations.housekeeping import Housekeeping
 from hub.operations.message_log import MessageRecorder
 from hub.operations.metrics import HubMetrics, TrafficCollector
+from hub.operations.once_jobs import OnceJobs
 from hub.platforms.agreements import AgreementService
 from hub.platforms.authentication import Authenticator
 from hub.platforms.clientinfo import ClientInfoNotifier
@@ -85,6 +86,7 @@ class Hub:
     stand_in_calls: StandInCalls
     reachability: Reachability
     visibility_pushes: VisibilityPushes
+    once: OnceJobs
     limiter: RateLimiter
     breakers: ReceiverBreakers
     durable: DurableDelivery
@@ -168,6 +170,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     translator = Translator(store.objects, metrics)
     copies = ObjectCopies(store.objects)
     learning = Learning(hints, settings, stand_ins.result_ttl)
+    once = OnceJobs(store.job_leases)
     limiter = RateLimiter(settings, store.rate_counts)
     durable = DurableDelivery(settings, store.deliveries, legs, messages)
     connections = ConnectionGuard(settings)
@@ -218,7 +221,13 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         durable=durable,
         connections=connections,
         limits=PlatformLimits(updater),
-        visibility_pushes=VisibilityPushes(directory, routing, notifier),
+        visibility_pushes=VisibilityPushes(
+            directory,
+            routing,
+            notifier,
+            lambda: once.holds("agreement-pushes", settings.directory_refresh_seconds),
+        ),
+        once=once,
         roles_announcement=RolesAnnouncement(settings, directory, reachability, updater, client, cipher, peer_tokens),
         stand_in_calls=StandInCalls(
             authenticate, trails, store.callbacks, directory, legs, settings.timeout_for, translator

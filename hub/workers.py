@@ -14,6 +14,7 @@ import errno
 import multiprocessing
 import signal
 import socket
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 
@@ -150,12 +151,16 @@ def run_workers(settings: Settings, count: int, on_ready: Callable[[], None]) ->
     guard = _claim_port(settings)
     context = multiprocessing.get_context("spawn")
     processes, reports = [], []
-    for number in range(count):
+
+    def new_worker(number: int):
         receiving, sending = context.Pipe(duplex=False)
-        processes.append(
-            context.Process(target=_worker_main, args=(settings, sending), name=f"ocpi-hub-worker-{number}")
-        )
-        reports.append((receiving, sending))
+        process = context.Process(target=_worker_main, args=(settings, sending), name=f"ocpi-hub-worker-{number}")
+        return process, (receiving, sending)
+
+    for number in range(count):
+        process, report = new_worker(number)
+        processes.append(process)
+        reports.append(report)
     # A stop (Ctrl+C, or SIGTERM from a service manager) is passed on to the workers once; a worker that also got
     # it itself (Ctrl+C reaches the terminal's whole process group) just goes on shutting down.
     passed_on = False
@@ -182,6 +187,7 @@ def run_workers(settings: Settings, count: int, on_ready: Callable[[], None]) ->
             raise StartupError(failure)
         if not passed_on:
             on_ready()
+        _supervise(processes, reports, new_worker, lambda: passed_on)
         for process in processes:
             process.join()
     finally:
@@ -191,6 +197,50 @@ def run_workers(settings: Settings, count: int, on_ready: Callable[[], None]) ->
     # A worker stopped by our SIGTERM before it could install its handlers (still importing) had nothing to undo.
     clean = {0, -signal.SIGTERM} if passed_on else {0}
     return max((0 if process.exitcode in clean else abs(process.exitcode or 1) for process in processes), default=0)
+
+
+RESTART_AFTER_SECONDS = 1.0  # a worker that died is started again after this, doubling while it keeps dying early
+RESTART_AT_MOST_SECONDS = 60.0
+STABLE_SECONDS = 30.0  # a worker that ran this long before dying is restarted at once again
+
+
+def _supervise(processes: list, reports: list, new_worker: Callable, stopping: Callable[[], bool]) -> None:
+    """Until a stop: a worker that dies (a crash, a kill -9, the OOM killer) is logged and started again, the
+    others serving meanwhile; one that keeps dying soon after starting is restarted less and less often."""
+    started = [time.monotonic()] * len(processes)
+    delays = [RESTART_AFTER_SECONDS] * len(processes)
+    due: dict[int, float] = {}
+    while not stopping():
+        wait([process.sentinel for process in processes if process.is_alive()] or [], timeout=0.2)
+        now = time.monotonic()
+        for number, process in enumerate(processes):
+            if stopping():
+                return
+            if process.is_alive() or (number in due and due[number] > now):
+                continue
+            if number not in due:
+                ran = now - started[number]
+                delays[number] = (
+                    RESTART_AFTER_SECONDS if ran >= STABLE_SECONDS else min(RESTART_AT_MOST_SECONDS, delays[number] * 2)
+                )
+                due[number] = now + (0 if ran >= STABLE_SECONDS else delays[number])
+                log.warning(
+                    "hub worker died; starting another",
+                    worker=process.name,
+                    exit_status=process.exitcode,
+                    ran_seconds=round(ran, 1),
+                    restart_in_seconds=round(due[number] - now, 1),
+                )
+                continue
+            del due[number]
+            process.join()
+            reports[number][0].close()
+            replacement, report = new_worker(number)
+            replacement.start()
+            report[1].close()
+            processes[number], reports[number] = replacement, report
+            started[number] = time.monotonic()
+            log.info("hub worker started again", worker=replacement.name, pid=replacement.pid)
 
 
 def _wait_until_ready(processes, receiving: list[Connection], stopping: Callable[[], bool]) -> str | None:

@@ -68,6 +68,7 @@ class MongoStore:
         self.messages = MongoMessageLog(self._database)
         self.rate_counts = MongoRateCounts(self._database)
         self.deliveries = MongoDeliveryQueue(self._database)
+        self.job_leases = MongoJobLeases(self._database)
 
     @classmethod
     async def open(cls, url: str, database_name: str | None = None) -> MongoStore:
@@ -96,6 +97,7 @@ class MongoStore:
                 store.messages,
                 store.rate_counts,
                 store.deliveries,
+                store.job_leases,
             ):
                 await part.ensure_indexes()
         except PyMongoError as error:
@@ -151,6 +153,29 @@ class MongoMetaStore:
             document = await self._meta.find_one({"_id": name})
             return document["value"]
         return value
+
+
+class MongoJobLeases:
+    def __init__(self, database) -> None:
+        self._leases = database["job_leases"]
+
+    async def ensure_indexes(self) -> None:
+        return None
+
+    async def hold(self, job: str, holder: str, now: float, seconds: float) -> bool:
+        try:
+            await self._leases.update_one(
+                {"_id": job, "$or": [{"until": {"$lte": now}}, {"holder": holder}]},
+                {"$set": {"holder": holder, "until": now + seconds}},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # held by another, not lapsed: the upsert's insert met the existing lease
+            return False
+        return True
+
+    async def holder(self, job: str, now: float) -> str | None:
+        document = await self._leases.find_one({"_id": job, "until": {"$gt": now}})
+        return None if document is None else document["holder"]
 
 
 class MongoDeliveryQueue:

@@ -221,6 +221,18 @@ class DeliveryQueue(Protocol):
         """Delete deliveries (those named, or a receiver's, or all; of one state, or any)."""
 
 
+class JobLeases(Protocol):
+    """Who runs a job that must run once for the whole hub (the still-alive probes, housekeeping, ClientInfo pushes
+    of agreement changes): a lease per job, held by one process until it lapses."""
+
+    async def hold(self, job: str, holder: str, now: float, seconds: float) -> bool:
+        """Take the job's lease, or renew it, until now + seconds: True when `holder` has it now (it was free, had
+        lapsed, or was already its own)."""
+
+    async def holder(self, job: str, now: float) -> str | None:
+        """Who holds the job's lease now, if anyone."""
+
+
 class AdminSessionStore(Protocol):
     async def create(self, session: AdminSession) -> None: ...
 
@@ -246,6 +258,7 @@ class Store(Protocol):
     messages: MessageLog
     rate_counts: RateCounts
     deliveries: DeliveryQueue
+    job_leases: JobLeases
 
     async def ping(self) -> None:
         """Raise if the store cannot be used."""

@@ -102,6 +102,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_object ON deliveries (object_key, seq);
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_receiver ON deliveries (receiver_platform_id, state);
+CREATE TABLE IF NOT EXISTS job_leases (
+    job TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS agreements (
     id TEXT PRIMARY KEY,
     party_a TEXT NOT NULL,
@@ -184,6 +189,7 @@ class SqliteStore:
         self.messages = SqliteMessageLog(writer, reader, write_lock)
         self.rate_counts = SqliteRateCounts(writer, reader, write_lock)
         self.deliveries = SqliteDeliveryQueue(writer, reader, write_lock)
+        self.job_leases = SqliteJobLeases(writer, reader, write_lock)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -458,6 +464,23 @@ class SqliteMetaStore(_SqliteTable):
             async with db.execute("SELECT value FROM meta WHERE name = ?", (name,)) as cursor:
                 (stored,) = await cursor.fetchone()
         return stored
+
+
+class SqliteJobLeases(_SqliteTable):
+    async def hold(self, job: str, holder: str, now: float, seconds: float) -> bool:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO job_leases (job, holder, until) VALUES (?, ?, ?) ON CONFLICT (job) DO UPDATE SET "
+                "holder = excluded.holder, until = excluded.until WHERE job_leases.until <= ? OR job_leases.holder = ?",
+                (job, holder, now + seconds, now, holder),
+            )
+            async with db.execute("SELECT holder FROM job_leases WHERE job = ?", (job,)) as cursor:
+                (current,) = await cursor.fetchone()
+        return current == holder
+
+    async def holder(self, job: str, now: float) -> str | None:
+        row = await self._fetchone("SELECT holder FROM job_leases WHERE job = ? AND until > ?", (job, now))
+        return None if row is None else row[0]
 
 
 class SqliteRateCounts(_SqliteTable):

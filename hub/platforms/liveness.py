@@ -70,14 +70,6 @@ class LivenessMonitor:
                 "could not mark an offline platform's parties CONNECTED", platform=platform_id, error=str(error)
             )
 
-    async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            try:
-                await self.check_once()
-            except Exception:
-                log.exception("still-alive check failed")
-
     async def check_once(self) -> None:
         now = time.monotonic()
         quiet = [

@@ -4,6 +4,8 @@ platform that implements the hubclientinfo receiver. Without this, a platform wo
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import msgspec
 import structlog
 
@@ -18,10 +20,18 @@ log = structlog.get_logger("hub.visibility_pushes")
 
 
 class VisibilityPushes:
-    def __init__(self, directory: Directory, routing: RoutingState, notifier: ClientInfoNotifier) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        routing: RoutingState,
+        notifier: ClientInfoNotifier,
+        may_push: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
+        """`may_push`: whether this process is the one that pushes (the job's lease; every process remembers)."""
         self._directory = directory
         self._routing = routing
         self._notifier = notifier
+        self._may_push = may_push
         self._book: AgreementBook | None = None
 
     async def check(self) -> None:
@@ -29,6 +39,8 @@ class VisibilityPushes:
         book = self._routing.agreements
         previous, self._book = self._book, book
         if previous is None or previous is book:
+            return
+        if self._may_push is not None and not await self._may_push():
             return
         shown, hidden = visibility_changes(previous, book, self._directory.registered_platforms())
         for viewer, party in shown:
