@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import orjson
+import pytest
 
 from tests.cli_runner import run_cli
 from tests.hub_server import call
 from tests.platform_sim import Reply
 from tests.routing_fixtures import agree
+
+
+@pytest.fixture
+def store_url(shared_store_url: str) -> str:
+    """These scenarios run on the embedded store and on the MongoDB adapter."""
+    return shared_store_url
 
 
 def location(location_id: str, last_updated: str, evse_status: str = "AVAILABLE") -> dict:

@@ -11,6 +11,13 @@ import pytest
 from tests.hub_server import call
 from tests.platform_sim import Reply
 
+
+@pytest.fixture
+def store_url(shared_store_url: str) -> str:
+    """These scenarios run on the embedded store and on the MongoDB adapter."""
+    return shared_store_url
+
+
 LOCATION = {
     "country_code": "NL",
     "party_id": "CPA",

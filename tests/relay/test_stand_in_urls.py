@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.hub_server import call, hub_settings, start_hub
 from tests.platform_sim import Reply
 from tests.routing_fixtures import build_network
+
+
+@pytest.fixture
+def store_url(shared_store_url: str) -> str:
+    """These scenarios run on the embedded store and on the MongoDB adapter."""
+    return shared_store_url
 
 
 async def test_a_command_result_comes_back_through_the_hub(network):
