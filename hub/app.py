@@ -42,7 +42,7 @@ def create_app(hub: Hub) -> web.Application:
     versions = VersionsEndpoint(hub.authenticate, settings.base_url, hub.routing.custom_modules_for)
     credentials = CredentialsEndpoint(settings, hub.authenticate, hub.registration, hub.offboarding)
     client_info = ClientInfoEndpoint(hub.authenticate, hub.directory, hub.routing, settings.base_url)
-    health = HealthEndpoints(hub.store, hub.metrics)
+    health = HealthEndpoints(hub.store, hub.metrics, lambda: hub.draining)
     app.router.add_get(VERSIONS_PATH, versions.versions)
     app.router.add_get(root, versions.details)
     app.router.add_route("GET", f"{root}/credentials", credentials.get)

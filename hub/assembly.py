@@ -94,6 +94,8 @@ class Hub:
     limits: PlatformLimits
     roles_announcement: RolesAnnouncement
 
+    draining: bool = False  # shutting down: readiness says so while requests are still served
+
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait for work in flight off the request path: broadcast deliveries, HubClientInfo pushes."""
         await self.fan_out.drain(seconds)

@@ -95,6 +95,9 @@ class Settings:
     durable_max_age_hours: float = 72.0
     durable_max_attempts: int = 0
     durable_poll_seconds: float = 0.5
+    # On SIGTERM, keep serving this long with /health/ready answering 503 (draining), so the load balancer stops
+    # sending new requests before the process stops accepting: a rolling restart loses none. 0: stop at once.
+    shutdown_drain_seconds: float = 0.0
     # Clients: time to send a request's headers, its body, and how long an idle keep-alive connection stays open;
     # connections served at once (beyond it new connections are closed, logged at most once a minute).
     client_header_timeout_seconds: float = 10.0
@@ -319,6 +322,7 @@ NOT_NEGATIVE = (
     "rate_limit_gets_per_minute",
     "breaker_failures",
     "durable_max_attempts",
+    "shutdown_drain_seconds",
 )
 
 

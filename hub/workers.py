@@ -82,6 +82,10 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
             if on_ready is not None:
                 on_ready()
             await stop.wait()
+            if settings.shutdown_drain_seconds > 0:
+                hub.draining = True
+                log.info("draining before stopping: readiness answers 503", seconds=settings.shutdown_drain_seconds)
+                await asyncio.sleep(settings.shutdown_drain_seconds)
     finally:
         listening.close()
         if served:

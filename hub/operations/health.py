@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -10,16 +12,19 @@ from storage.ports import Store
 
 
 class HealthEndpoints:
-    def __init__(self, store: Store, metrics: HubMetrics) -> None:
+    def __init__(self, store: Store, metrics: HubMetrics, draining: Callable[[], bool] = lambda: False) -> None:
         self._store = store
         self._metrics = metrics
+        self._draining = draining
 
     async def live(self, request: web.Request) -> web.Response:
         """The process answers."""
         return web.json_response({"status": "ok"})
 
     async def ready(self, request: web.Request) -> web.Response:
-        """The process can serve traffic: its store answers."""
+        """The process can serve traffic: its store answers, and it is not shutting down."""
+        if self._draining():
+            return web.json_response({"status": "draining"}, status=503)
         try:
             await self._store.ping()
         except Exception as error:
