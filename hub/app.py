@@ -26,6 +26,7 @@ from hub.ocpi.versions import (
 )
 from hub.operations.health import HealthEndpoints
 from hub.operations.housekeeping import EVERY_SECONDS
+from hub.operations.traffic_stats import SYNC_SECONDS as TRAFFIC_SYNC_SECONDS
 from hub.platforms.clientinfo_endpoint import ClientInfoEndpoint
 from hub.platforms.credentials import CredentialsEndpoint
 from routing.model import FUNCTIONAL_MODULES
@@ -107,6 +108,7 @@ def _background(hub: Hub):
             asyncio.create_task(_every(settings.directory_refresh_seconds, hub.roles_announcement.check, "roles")),
             asyncio.create_task(_every(settings.rate_limit_sync_seconds, hub.limiter.sync, "rate limits")),
             asyncio.create_task(hub.durable.run()),
+            asyncio.create_task(_every(TRAFFIC_SYNC_SECONDS, hub.traffic.flush, "traffic figures")),
             recorder := asyncio.create_task(hub.messages.run()),
             asyncio.create_task(
                 _every(EVERY_SECONDS, _once(hub, "housekeeping", EVERY_SECONDS, hub.housekeeping.run_once))

@@ -15,6 +15,7 @@ from hub.operations.housekeeping import Housekeeping
 from hub.operations.message_log import MessageRecorder
 from hub.operations.metrics import HubMetrics, TrafficCollector
 from hub.operations.once_jobs import OnceJobs
+from hub.operations.traffic_stats import SharedTraffic
 from hub.platforms.agreements import AgreementService
 from hub.platforms.authentication import Authenticator
 from hub.platforms.clientinfo import ClientInfoNotifier
@@ -94,6 +95,7 @@ class Hub:
     limits: PlatformLimits
     roles_announcement: RolesAnnouncement
 
+    traffic: SharedTraffic | None = None  # the hub's last hour of traffic, shared through the store
     draining: bool = False  # shutting down: readiness says so while requests are still served
 
     async def drain(self, seconds: float = 10.0) -> None:
@@ -132,6 +134,8 @@ async def open_hub(settings: Settings, serving: bool = False) -> AsyncIterator[H
                 await hub.breakers.stop()
                 await hub.drain()
                 await hub.messages.flush()
+                with contextlib.suppress(Exception):  # the figures are best effort at shutdown
+                    await hub.traffic.flush()
     finally:
         await store.close()
 
@@ -222,6 +226,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
         breakers=breakers,
         durable=durable,
         connections=connections,
+        traffic=SharedTraffic(store.traffic, messages.stats),
         limits=PlatformLimits(updater),
         visibility_pushes=VisibilityPushes(
             directory,

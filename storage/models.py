@@ -181,6 +181,17 @@ class QueuedDelivery(msgspec.Struct, kw_only=True):
     lease_until: float = 0.0
 
 
+class TrafficMinute(msgspec.Struct, kw_only=True):
+    """One minute of traffic as every hub process adds to it (the dashboard's overview): messages that succeeded
+    and failed (party ""), and for each receiving party (CC:PID) its forward latencies, counted per bucket."""
+
+    minute: int  # minutes since the epoch
+    party: str = ""
+    ok: int = 0
+    failed: int = 0
+    buckets: list[int] = []  # counts per hub.operations.traffic_stats.LATENCY_BUCKETS_MS bucket
+
+
 class QueueFigures(msgspec.Struct, kw_only=True):
     """Per receiver: how many deliveries wait, since when, and how many were given up on."""
 

@@ -44,6 +44,7 @@ from storage.models import (
     QueueFigures,
     RoutingHint,
     StoredObject,
+    TrafficMinute,
     message_failed,
     party_key,
     platform_from_document,
@@ -69,6 +70,7 @@ class MongoStore:
         self.rate_counts = MongoRateCounts(self._database)
         self.deliveries = MongoDeliveryQueue(self._database)
         self.job_leases = MongoJobLeases(self._database)
+        self.traffic = MongoTrafficFigures(self._database)
 
     @classmethod
     async def open(cls, url: str, database_name: str | None = None) -> MongoStore:
@@ -98,6 +100,7 @@ class MongoStore:
                 store.rate_counts,
                 store.deliveries,
                 store.job_leases,
+                store.traffic,
             ):
                 await part.ensure_indexes()
         except PyMongoError as error:
@@ -153,6 +156,59 @@ class MongoMetaStore:
             document = await self._meta.find_one({"_id": name})
             return document["value"]
         return value
+
+
+class MongoTrafficFigures:
+    """One document per minute and party; buckets as fields b0, b1, ... so `$inc` adds them where they are."""
+
+    def __init__(self, database) -> None:
+        self._minutes = database["traffic_minutes"]
+
+    async def ensure_indexes(self) -> None:
+        await self._minutes.create_index([("minute", ASCENDING)], name="minute")
+
+    async def add(self, rows: list[TrafficMinute]) -> None:
+        if not rows:
+            return
+        await self._minutes.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": f"{row.minute}|{row.party}"},
+                    {
+                        "$inc": {
+                            "ok": row.ok,
+                            "failed": row.failed,
+                            **{f"b{i}": n for i, n in enumerate(row.buckets) if n},
+                        },
+                        "$setOnInsert": {"minute": row.minute, "party": row.party},
+                    },
+                    upsert=True,
+                )
+                for row in rows
+            ],
+            ordered=False,
+        )
+
+    async def since(self, minute: int) -> list[TrafficMinute]:
+        found = []
+        async for document in self._minutes.find({"minute": {"$gte": minute}}):
+            indices = [int(key[1:]) for key in document if key.startswith("b") and key[1:].isdigit()]
+            buckets = [0] * (max(indices) + 1 if indices else 0)
+            for index in indices:
+                buckets[index] = int(document[f"b{index}"])
+            found.append(
+                TrafficMinute(
+                    minute=int(document["minute"]),
+                    party=document["party"],
+                    ok=int(document.get("ok", 0)),
+                    failed=int(document.get("failed", 0)),
+                    buckets=buckets,
+                )
+            )
+        return found
+
+    async def purge_before(self, minute: int) -> int:
+        return (await self._minutes.delete_many({"minute": {"$lt": minute}})).deleted_count
 
 
 class MongoJobLeases:

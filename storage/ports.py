@@ -16,6 +16,7 @@ from storage.models import (
     QueueFigures,
     RoutingHint,
     StoredObject,
+    TrafficMinute,
 )
 
 
@@ -221,6 +222,18 @@ class DeliveryQueue(Protocol):
         """Delete deliveries (those named, or a receiver's, or all; of one state, or any)."""
 
 
+class TrafficFigures(Protocol):
+    """The last hour of traffic, per minute, added to by every hub process (so every node shows the same)."""
+
+    async def add(self, rows: list[TrafficMinute]) -> None:
+        """Add these counts to the minute's (bucket by bucket)."""
+
+    async def since(self, minute: int) -> list[TrafficMinute]:
+        """Every row of `minute` and after, summed over the processes."""
+
+    async def purge_before(self, minute: int) -> int: ...
+
+
 class JobLeases(Protocol):
     """Who runs a job that must run once for the whole hub (the still-alive probes, housekeeping, ClientInfo pushes
     of agreement changes): a lease per job, held by one process until it lapses."""
@@ -259,6 +272,7 @@ class Store(Protocol):
     rate_counts: RateCounts
     deliveries: DeliveryQueue
     job_leases: JobLeases
+    traffic: TrafficFigures
 
     async def ping(self) -> None:
         """Raise if the store cannot be used."""

@@ -35,6 +35,7 @@ from storage.models import (
     QueueFigures,
     RoutingHint,
     StoredObject,
+    TrafficMinute,
     message_failed,
     platform_from_document,
     platform_to_document,
@@ -102,6 +103,14 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_object ON deliveries (object_key, seq);
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_receiver ON deliveries (receiver_platform_id, state);
+CREATE TABLE IF NOT EXISTS traffic_minutes (
+    minute INTEGER NOT NULL,
+    party TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    buckets TEXT NOT NULL,
+    PRIMARY KEY (minute, party)
+);
 CREATE TABLE IF NOT EXISTS job_leases (
     job TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
@@ -190,6 +199,7 @@ class SqliteStore:
         self.rate_counts = SqliteRateCounts(writer, reader, write_lock)
         self.deliveries = SqliteDeliveryQueue(writer, reader, write_lock)
         self.job_leases = SqliteJobLeases(writer, reader, write_lock)
+        self.traffic = SqliteTrafficFigures(writer, reader, write_lock)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -464,6 +474,42 @@ class SqliteMetaStore(_SqliteTable):
             async with db.execute("SELECT value FROM meta WHERE name = ?", (name,)) as cursor:
                 (stored,) = await cursor.fetchone()
         return stored
+
+
+def _summed(first: list[int], second: list[int]) -> list[int]:
+    longer, shorter = (first, second) if len(first) >= len(second) else (second, first)
+    return [value + (shorter[index] if index < len(shorter) else 0) for index, value in enumerate(longer)]
+
+
+class SqliteTrafficFigures(_SqliteTable):
+    async def add(self, rows: list[TrafficMinute]) -> None:
+        if not rows:
+            return
+        async with self._transaction() as db:
+            for row in rows:
+                async with db.execute(
+                    "SELECT ok, failed, buckets FROM traffic_minutes WHERE minute = ? AND party = ?",
+                    (row.minute, row.party),
+                ) as cursor:
+                    found = await cursor.fetchone()
+                ok, failed, buckets = (row.ok, row.failed, row.buckets)
+                if found is not None:
+                    ok, failed = ok + found[0], failed + found[1]
+                    buckets = _summed(buckets, orjson.loads(found[2]))
+                await db.execute(
+                    "INSERT OR REPLACE INTO traffic_minutes (minute, party, ok, failed, buckets) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (row.minute, row.party, ok, failed, orjson.dumps(buckets).decode()),
+                )
+
+    async def since(self, minute: int) -> list[TrafficMinute]:
+        rows = await self._fetchall(
+            "SELECT minute, party, ok, failed, buckets FROM traffic_minutes WHERE minute >= ?", (minute,)
+        )
+        return [TrafficMinute(minute=r[0], party=r[1], ok=r[2], failed=r[3], buckets=orjson.loads(r[4])) for r in rows]
+
+    async def purge_before(self, minute: int) -> int:
+        return await self._write("DELETE FROM traffic_minutes WHERE minute < ?", (minute,))
 
 
 class SqliteJobLeases(_SqliteTable):

@@ -304,7 +304,7 @@ async def search_messages(request: web.Request) -> web.Response:
 
 
 async def get_overview(request: web.Request) -> web.Response:
-    return reply(overview(_context(request)))
+    return reply(await overview(_context(request)))
 
 
 async def openapi_yaml(request: web.Request) -> web.Response:

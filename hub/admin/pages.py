@@ -121,7 +121,7 @@ async def logout(request: web.Request) -> web.Response:
 
 async def overview_page(request: web.Request) -> web.Response:
     context = _context(request)
-    stats = overview(context)
+    stats = await overview(context)
     return _page(
         request,
         "overview.html",

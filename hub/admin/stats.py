@@ -1,5 +1,6 @@
 """The overview operators look at: platforms and parties by status, messages per minute, error rate, slowest
-partners. The traffic figures are this process's last hour, counted as messages pass (hub/traffic_stats.py)."""
+partners. The traffic figures are the hub's last hour, from the store's per-minute counts that every process adds
+to (hub/operations/traffic_stats.py): the same on every node."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections import Counter
 from typing import Any
 
 from hub.assembly import Hub
+from hub.operations.traffic_stats import percentile_ms
 from storage.models import ConnectionStatus, PlatformState
 
 
-def overview(context: Hub, now: float | None = None) -> dict[str, Any]:
+async def overview(context: Hub, now: float | None = None) -> dict[str, Any]:
     now = time.time() if now is None else now
     platforms = context.directory.platforms()
     platform_states = Counter(platform.state.value for platform in platforms)
@@ -22,7 +24,7 @@ def overview(context: Hub, now: float | None = None) -> dict[str, Any]:
         for party in platform.parties
         if platform.state is PlatformState.REGISTERED and party.status is ConnectionStatus.OFFLINE
     )
-    per_minute, latencies = context.messages.stats.last_hour(now)
+    per_minute, latencies = await context.traffic.last_hour(now)
     total = sum(minute["ok"] + minute["failed"] for minute in per_minute)
     failed = sum(minute["failed"] for minute in per_minute)
     recent = [minute["ok"] + minute["failed"] for minute in per_minute[-5:]]
@@ -38,17 +40,18 @@ def overview(context: Hub, now: float | None = None) -> dict[str, Any]:
     }
 
 
-def _slowest(latencies: dict[str, list[float]], count: int = 8) -> list[dict[str, Any]]:
-    rows = []
-    for party, values in latencies.items():
-        ordered = sorted(values)
-        rows.append(
-            {
-                "party": party,
-                "messages": len(ordered),
-                "p50_ms": round(ordered[len(ordered) // 2], 1),
-                "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
-            }
-        )
-    rows.sort(key=lambda row: row["p95_ms"], reverse=True)
+def _slowest(latencies: dict[str, list[int]], count: int = 8) -> list[dict[str, Any]]:
+    """Per receiving party: messages forwarded, and the median and 95th percentile latency (upper bounds of the
+    latency buckets they fall in)."""
+    rows = [
+        {
+            "party": party,
+            "messages": sum(buckets),
+            "p50_ms": percentile_ms(buckets, 0.5),
+            "p95_ms": percentile_ms(buckets, 0.95),
+        }
+        for party, buckets in latencies.items()
+        if sum(buckets)
+    ]
+    rows.sort(key=lambda row: (row["p95_ms"], row["messages"]), reverse=True)
     return rows[:count]

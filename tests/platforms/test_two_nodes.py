@@ -69,6 +69,17 @@ async def test_two_nodes_share_platforms_agreements_routing_and_deletions(shared
         assert {r.path.rsplit("/", 1)[-1] for r in emsp.received} == {"LOC0", "LOC2"}
         assert {r.path.rsplit("/", 1)[-1] for r in cpo.received} == {"T1", "T2"}
 
+        # One view of the hub: the overview's traffic figures are the same whichever node answers.
+        # (Each node adds its counts to the store's every 5 s and when it answers the overview: read both once so
+        # each has shared its own, then both show the whole hub.)
+        await admin("GET", f"{node_a.url}/admin/api/overview")
+        status, seen_by_b = await admin("GET", f"{node_b.url}/admin/api/overview")
+        status, seen_by_a = await admin("GET", f"{node_a.url}/admin/api/overview")
+        assert seen_by_a["messages_last_hour"] >= 6
+        for key in ("messages_last_hour", "traffic", "error_rate"):
+            assert seen_by_a[key] == seen_by_b[key], key
+        assert {row["party"] for row in seen_by_b["slowest_partners"]} == {"DE:EMA", "NL:CPA"}
+
         # The eMSP deleted on node A: refused on node B within a refresh, and nothing routes to it from either.
         status, listed = await admin("GET", f"{node_a.url}/admin/api/platforms")
         (emsp_id,) = [p["id"] for p in listed if p["parties"][0]["party_id"] == "EMA"]
