@@ -92,10 +92,10 @@ class Hub:
     breakers: ReceiverBreakers
     durable: DurableDelivery
     connections: ConnectionGuard  # the client connections this process serves (hub/traffic/client_connections.py)
+    traffic: SharedTraffic  # the hub's last hour of traffic, shared through the store
     limits: PlatformLimits
     roles_announcement: RolesAnnouncement
 
-    traffic: SharedTraffic | None = None  # the hub's last hour of traffic, shared through the store
     draining: bool = False  # shutting down: readiness says so while requests are still served
 
     async def drain(self, seconds: float = 10.0) -> None:
@@ -150,7 +150,6 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     reachability = Reachability(directory, routing)
     liveness = LivenessMonitor(
         settings.alive_check_after_seconds,
-        settings.alive_check_interval_seconds,
         directory,
         updater,
         client,

@@ -248,7 +248,7 @@ class MongoDeliveryQueue:
 
     @staticmethod
     def _document(delivery: QueuedDelivery) -> dict[str, Any]:
-        document = msgspec.to_builtins(delivery, enc_hook=None)
+        document = msgspec.to_builtins(delivery)
         document["_id"] = document.pop("id")
         document["body"] = delivery.body  # BSON binary, not Base64 text
         return document

@@ -51,6 +51,14 @@ class TrafficStats:
         rows, self._rows = list(self._rows.values()), {}
         return rows
 
+    def put_back(self, rows: list[TrafficMinute]) -> None:
+        """Counts taken but not shared (the store failed): counted again with what came since."""
+        for row in rows:
+            kept = self._row(row.minute, row.party)
+            kept.ok += row.ok
+            kept.failed += row.failed
+            kept.buckets = [mine + theirs for mine, theirs in zip(kept.buckets, row.buckets, strict=True)]
+
 
 class SharedTraffic:
     """This process's counts, added to the store's every SYNC_SECONDS (and before the overview reads them)."""
@@ -64,12 +72,8 @@ class SharedTraffic:
         rows = self._stats.take()
         try:
             await self._figures.add(rows)
-        except StorageError as error:  # counted again next time: put them back
-            for row in rows:
-                merged = self._stats._row(row.minute, row.party)
-                merged.ok += row.ok
-                merged.failed += row.failed
-                merged.buckets = [a + b for a, b in zip(merged.buckets, row.buckets, strict=False)] or row.buckets
+        except StorageError as error:
+            self._stats.put_back(rows)
             log.warning("traffic figures not shared this time", error=str(error))
             return
         oldest = int(time.time() // 60) - MINUTES - 1

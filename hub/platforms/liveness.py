@@ -27,7 +27,6 @@ class LivenessMonitor:
     def __init__(
         self,
         after_seconds: float,
-        interval_seconds: float,
         directory: Directory,
         updater: PlatformUpdater,
         client: OcpiClient,
@@ -35,7 +34,6 @@ class LivenessMonitor:
         notifier: ClientInfoNotifier,
     ) -> None:
         self._after = after_seconds
-        self._interval = interval_seconds
         self._directory = directory
         self._updater = updater
         self._client = client

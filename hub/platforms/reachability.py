@@ -30,5 +30,9 @@ class Reachability:
         ]
         return sorted(found, key=lambda party: party.key)
 
+    def state(self) -> tuple[int, object]:
+        """What the reachable sets are computed from: while it stays the same, so do they."""
+        return self._directory.generation, self._routing.agreements
+
     def keys_for(self, platform: Platform) -> list[str]:
         return [party.key for party in self.parties_for(platform)]

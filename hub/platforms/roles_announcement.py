@@ -52,10 +52,20 @@ class RolesAnnouncement:
         self._retry_after = retry_after_seconds
         self._retry_at: dict[str, float] = {}
         self._in_flight: dict[str, asyncio.Task] = {}
+        self._checked_state: tuple[int, object] | None = None
 
     async def check(self) -> None:
-        """Start an update for every 2.3.0 platform whose recorded set differs from what it can reach now."""
+        """Start an update for every 2.3.0 platform whose recorded set differs from what it can reach now. Nothing
+        to look at while the directory and the agreements are unchanged and no retry waits (this runs every refresh
+        interval; the sets cost platforms times parties to compute)."""
         now = time.monotonic()
+        state = self._reachability.state()
+        if state == self._checked_state:
+            return
+        for platform_id in [p for p, at in self._retry_at.items() if at <= now]:
+            del self._retry_at[platform_id]
+        # While a retry waits, look every time (it comes due without anything else changing).
+        self._checked_state = None if self._retry_at else state
         for platform in self._directory.registered_platforms():
             if platform.version != V230 or platform.id in self._in_flight:
                 continue

@@ -172,13 +172,13 @@ class DurableDelivery:
             await self._not_now(delivery, f"hub error: {error}")
             return
         if delivered.accepted:
-            await self._settle(delivery, "delivered", delivered.http_status, delivered.status_code, "", started)
+            await self._delivered(delivery, delivered.http_status, delivered.status_code, started)
             return
         answer = f"HTTP {delivered.http_status}, status_code {delivered.status_code} {delivered.status_message}".strip()
         if delivered.http_status >= 500:
             await self._not_now(delivery, f"the receiver answered {answer}")
         else:
-            await self._settle(delivery, "refused", delivered.http_status, delivered.status_code, answer, started)
+            await self._give_up(delivery, f"refused by the receiver: {answer}")
 
     async def _not_now(self, delivery: QueuedDelivery, why: str) -> None:
         now = time.time()
@@ -196,12 +196,9 @@ class DurableDelivery:
         except StorageError as error:  # the lease runs out and the delivery is attempted again: nothing is lost
             log.warning("durable delivery could not record an attempt", delivery=delivery.id, error=str(error))
 
-    async def _settle(
-        self, delivery: QueuedDelivery, how: str, http_status: int, status_code: int | None, why: str, started: float
+    async def _delivered(
+        self, delivery: QueuedDelivery, http_status: int, status_code: int | None, started: float
     ) -> None:
-        if how == "refused":
-            await self._give_up(delivery, f"refused by the receiver: {why}")
-            return
         try:
             gone = await self._queue.delivered(delivery.id, self._holder)
         except StorageError as error:

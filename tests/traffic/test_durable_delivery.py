@@ -272,3 +272,27 @@ async def test_operators_see_dead_letters_and_replay_or_drop_them(store_url, pla
         assert await store.deliveries.listed() == []
     finally:
         await hub.stop()
+
+
+async def test_bad_requests_to_the_deliveries_api_are_refused_and_change_nothing(store_url, platforms):
+    from tests.admin.test_admin_api import api
+
+    hub = await start_hub(hub_settings(store_url, **{**FAST, "durable_max_attempts": 1}))
+    try:
+        cpo, emsp, _ = await durable_network(hub, platforms)
+        await emsp.stop()
+        await send_updates(hub.url, cpo, count=1)
+        store = hub.context.store
+        for _ in range(200):
+            if len(await store.deliveries.listed(state=DeliveryState.DEAD)) == 3:
+                break
+            await asyncio.sleep(0.05)
+        for body in ({}, {"ids": ["x"], "state": "LOST"}, {"receiver": "NL:NOBODY:CPO"}, {"everything": True}):
+            status, answer = await api(hub, "POST", "/deliveries/drop", body, template="/deliveries/drop")
+            assert status in (404, 422), (body, status, answer)
+            assert "message" in answer["error"]
+        status, _ = await api(hub, "GET", "/deliveries?state=lost", template="/deliveries")
+        assert status == 400
+        assert len(await store.deliveries.listed(state=DeliveryState.DEAD)) == 3, "nothing dropped"
+    finally:
+        await hub.stop()
