@@ -13,7 +13,7 @@ import aiohttp
 from hub.config import Settings
 from hub.operations.housekeeping import Housekeeping
 from hub.operations.message_log import MessageRecorder
-from hub.operations.metrics import HubMetrics, TrafficCollector
+from hub.operations.metrics import DurableQueueCollector, HubMetrics, TrafficCollector
 from hub.operations.once_jobs import OnceJobs
 from hub.operations.traffic_stats import SharedTraffic
 from hub.platforms.agreements import AgreementService
@@ -182,6 +182,7 @@ def _assemble(settings, store, directory, cipher, session, broadcasts) -> Hub:
     metrics.registry.register(
         TrafficCollector(lambda: limiter.refused, breakers.states, connections.figures, durable.counts)
     )
+    metrics.hub_wide.register(DurableQueueCollector(durable.last_figures))
     relay = Relay(
         authenticate,
         trails,

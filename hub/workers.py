@@ -12,11 +12,14 @@ import asyncio
 import contextlib
 import errno
 import multiprocessing
+import shutil
 import signal
 import socket
+import tempfile
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 
 import structlog
 
@@ -32,14 +35,21 @@ class StartupError(Exception):
     """The hub cannot start; the message is one line that says what is wrong and what to do."""
 
 
-async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Callable[[], None] | None = None) -> None:
+async def serve_until_stopped(
+    settings: Settings,
+    reuse_port: bool,
+    on_ready: Callable[[], None] | None = None,
+    metrics_directory: Path | None = None,
+) -> None:
     """Open the store, bind the port, call `on_ready`, serve until SIGINT or SIGTERM, then shut down completely
     (the message log is written, the store closed), however many more signals arrive meanwhile. Raises
-    StartupError when the store cannot be opened or the port bound."""
+    StartupError when the store cannot be opened or the port bound. In a group of workers, `metrics_directory` is
+    where the workers publish their figures for each other's /metrics."""
     from aiohttp import web
 
     from hub.app import create_app
     from hub.assembly import PUBLIC_URL, open_hub
+    from hub.operations.worker_group_metrics import WorkerGroupMetrics
     from hub.traffic.client_connections import runner_for
     from storage.errors import StorageError
     from storage.opening import UnsupportedStoreURL
@@ -49,6 +59,8 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
     loop = asyncio.get_running_loop()
     stopped_by: list[str] = []
     served = False
+    group = WorkerGroupMetrics(metrics_directory) if metrics_directory is not None else None
+    hub = None
 
     def request_stop(signum: int) -> None:
         stopped_by.append(signal.Signals(signum).name)
@@ -67,6 +79,11 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
             except (StorageError, ConfigError, UnsupportedStoreURL) as error:
                 raise StartupError(str(error)) from None
             stack.push_async_callback(runner.cleanup)
+            if group is not None:
+                hub.metrics.group = group
+                group.publish(hub.metrics.own())
+                publishing = asyncio.create_task(group.publish_every(hub.metrics.own))
+                stack.callback(publishing.cancel)
             if stop.is_set():
                 return
             await web.SockSite(runner, listening).start()
@@ -88,6 +105,8 @@ async def serve_until_stopped(settings: Settings, reuse_port: bool, on_ready: Ca
                 await asyncio.sleep(settings.shutdown_drain_seconds)
     finally:
         listening.close()
+        if group is not None and hub is not None:
+            group.publish(hub.metrics.own())  # the last counts, once nothing more is served
         if served:
             log.info("hub stopped", signal=stopped_by[0] if stopped_by else None)
 
@@ -130,18 +149,23 @@ def listen_error(settings: Settings, error: OSError) -> str:
     return f"cannot listen on {address}: {error.strerror or error}"
 
 
-def run_worker(settings: Settings, reuse_port: bool, on_ready: Callable[[], None] | None = None) -> None:
+def run_worker(
+    settings: Settings,
+    reuse_port: bool,
+    on_ready: Callable[[], None] | None = None,
+    metrics_directory: Path | None = None,
+) -> None:
     from hub.operations.logging import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(serve_until_stopped(settings, reuse_port, on_ready))
+    asyncio.run(serve_until_stopped(settings, reuse_port, on_ready, metrics_directory))
 
 
-def _worker_main(settings: Settings, report: Connection) -> None:
+def _worker_main(settings: Settings, report: Connection, metrics_directory: Path) -> None:
     """One worker: says READY once it serves, or FAILED with the one-line reason it could not start. Each worker
     has its own pipe: a worker killed mid-report can leave no lock held that the others would wait on."""
     try:
-        run_worker(settings, True, lambda: report.send((READY, "")))
+        run_worker(settings, True, lambda: report.send((READY, "")), metrics_directory)
     except StartupError as error:
         report.send((FAILED, str(error)))
         raise SystemExit(1) from None
@@ -153,12 +177,15 @@ def run_workers(settings: Settings, count: int, on_ready: Callable[[], None]) ->
     """Start `count` workers; `on_ready` once all serve. Raises StartupError (after stopping the others) when one
     cannot start. Returns the exit status for the group."""
     guard = _claim_port(settings)
+    metrics_directory = Path(tempfile.mkdtemp(prefix="ocpi-hub-workers-metrics-"))
     context = multiprocessing.get_context("spawn")
     processes, reports = [], []
 
     def new_worker(number: int):
         receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_worker_main, args=(settings, sending), name=f"ocpi-hub-worker-{number}")
+        process = context.Process(
+            target=_worker_main, args=(settings, sending, metrics_directory), name=f"ocpi-hub-worker-{number}"
+        )
         return process, (receiving, sending)
 
     for number in range(count):
@@ -196,6 +223,7 @@ def run_workers(settings: Settings, count: int, on_ready: Callable[[], None]) ->
             process.join()
     finally:
         guard.close()
+        shutil.rmtree(metrics_directory, ignore_errors=True)
         for receiving, _ in reports:
             receiving.close()
     # A worker stopped by our SIGTERM before it could install its handlers (still importing) had nothing to undo.

@@ -1,4 +1,8 @@
-"""Prometheus metrics of one hub process, on its own registry (several hubs can live in one test process).
+"""Prometheus metrics of one hub process, on its own registries (several hubs can live in one test process).
+
+Two kinds of figures: this process's own (what it routed, its queues, its connections: `registry`), and the hub's
+state as the store and directory hold it, the same in every process (`hub_wide`). In a `--workers N` group the
+first kind is added up over the workers (`worker_group_metrics.py`), the second read once.
 
 Label values are party ids (`CC:PID`) and platform ids: bounded by the number of parties on the hub."""
 
@@ -8,8 +12,9 @@ import time
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from hub.operations.worker_group_metrics import WorkerGroupMetrics
 from storage.models import ConnectionStatus, Platform, PlatformState, QueueFigures
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -19,6 +24,8 @@ FAN_OUT_BUCKETS = (0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000)
 class HubMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self.hub_wide = CollectorRegistry(auto_describe=True)
+        self.group: WorkerGroupMetrics | None = None
         self.requests = Counter(
             "ocpi_hub_requests",
             "Routed OCPI requests, by module, method, sending and receiving party, and the OCPI status answered.",
@@ -60,20 +67,32 @@ class HubMetrics:
         broadcast_queue: Callable[[], int],
     ) -> None:
         """Values read at scrape time from the parts that hold them (given by the assembly)."""
-        self.registry.register(_StateCollector(platforms, message_log_queue, message_log_dropped, broadcast_queue))
+        self.hub_wide.register(_PlatformsCollector(platforms))
+        self.registry.register(_QueuesCollector(message_log_queue, message_log_dropped, broadcast_queue))
 
-    def render(self) -> bytes:
+    def own(self) -> bytes:
+        """This process's own figures, as Prometheus text."""
         return generate_latest(self.registry)
 
+    def render(self) -> bytes:
+        if self.group is None:
+            return self.own() + generate_latest(self.hub_wide)
+        return generate_latest(_Families(self.group.merged(self.own()))) + generate_latest(self.hub_wide)
 
-class _StateCollector:
-    """Values read at scrape time: connection status per platform, queue depths."""
 
-    def __init__(self, platforms, message_log_queue, message_log_dropped, broadcast_queue) -> None:
+class _Families:
+    def __init__(self, families: list[Metric]) -> None:
+        self._families = families
+
+    def collect(self):
+        return self._families
+
+
+class _PlatformsCollector:
+    """Connection status per platform, from the directory."""
+
+    def __init__(self, platforms) -> None:
         self._platforms = platforms
-        self._message_log_queue = message_log_queue
-        self._message_log_dropped = message_log_dropped
-        self._broadcast_queue = broadcast_queue
 
     def describe(self):
         return []
@@ -97,6 +116,20 @@ class _StateCollector:
             parties.add_metric([status.value], count)
         yield connected
         yield parties
+
+
+class _QueuesCollector:
+    """This process's queue depths."""
+
+    def __init__(self, message_log_queue, message_log_dropped, broadcast_queue) -> None:
+        self._message_log_queue = message_log_queue
+        self._message_log_dropped = message_log_dropped
+        self._broadcast_queue = broadcast_queue
+
+    def describe(self):
+        return []
+
+    def collect(self):
         yield GaugeMetricFamily(
             "ocpi_hub_message_log_queue_depth",
             "Message log records waiting to be written.",
@@ -122,12 +155,12 @@ class TrafficCollector:
         rate_limited: Callable[[], dict[tuple[str, str], int]],
         breakers: Callable[[], dict[str, tuple[str, int]]] | None = None,
         connections: Callable[[], dict[str, int]] | None = None,
-        queue: Callable[[], tuple[list[QueueFigures], int, int]] | None = None,
+        delivered: Callable[[], tuple[int, int]] | None = None,
     ) -> None:
         self._rate_limited = rate_limited
         self._breakers = breakers
         self._connections = connections
-        self._queue = queue
+        self._delivered = delivered
 
     def describe(self):
         return []
@@ -157,32 +190,8 @@ class TrafficCollector:
                 opened.add_metric([platform_id], times_opened)
             yield state
             yield opened
-        if self._queue is not None:
-            figures, delivered, dead_total = self._queue()
-            depth = GaugeMetricFamily(
-                "ocpi_hub_durable_queue_depth",
-                "Pushes waiting for durable delivery, per receiver.",
-                labels=["platform"],
-            )
-            oldest = GaugeMetricFamily(
-                "ocpi_hub_durable_oldest_age_seconds",
-                "Age of the oldest push waiting for durable delivery, per receiver.",
-                labels=["platform"],
-            )
-            dead = GaugeMetricFamily(
-                "ocpi_hub_durable_dead_letters",
-                "Dead letters held for replay or drop, per receiver.",
-                labels=["platform"],
-            )
-            now = time.time()
-            for row in figures:
-                depth.add_metric([row.receiver_platform_id], row.pending)
-                dead.add_metric([row.receiver_platform_id], row.dead)
-                if row.oldest_pending_at is not None:
-                    oldest.add_metric([row.receiver_platform_id], max(0.0, now - row.oldest_pending_at))
-            yield depth
-            yield oldest
-            yield dead
+        if self._delivered is not None:
+            delivered, dead_total = self._delivered()
             yield CounterMetricFamily(
                 "ocpi_hub_durable_delivered",
                 "Pushes delivered from the durable queue by this process.",
@@ -204,3 +213,35 @@ class TrafficCollector:
             for reason in ("over_limit", "header_timeout", "body_timeout"):
                 refused.add_metric([reason], figures.get(reason, 0))
             yield refused
+
+
+class DurableQueueCollector:
+    """The durable delivery queue as the store holds it (the last figures read: scraping never touches the store)."""
+
+    def __init__(self, figures: Callable[[], list[QueueFigures]]) -> None:
+        self._figures = figures
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        depth = GaugeMetricFamily(
+            "ocpi_hub_durable_queue_depth", "Pushes waiting for durable delivery, per receiver.", labels=["platform"]
+        )
+        oldest = GaugeMetricFamily(
+            "ocpi_hub_durable_oldest_age_seconds",
+            "Age of the oldest push waiting for durable delivery, per receiver.",
+            labels=["platform"],
+        )
+        dead = GaugeMetricFamily(
+            "ocpi_hub_durable_dead_letters", "Dead letters held for replay or drop, per receiver.", labels=["platform"]
+        )
+        now = time.time()
+        for row in self._figures():
+            depth.add_metric([row.receiver_platform_id], row.pending)
+            dead.add_metric([row.receiver_platform_id], row.dead)
+            if row.oldest_pending_at is not None:
+                oldest.add_metric([row.receiver_platform_id], max(0.0, now - row.oldest_pending_at))
+        yield depth
+        yield oldest
+        yield dead

@@ -282,6 +282,10 @@ class DurableDelivery:
                 self._figures_at = time.monotonic()
         return self._figures
 
-    def counts(self) -> tuple[list[QueueFigures], int, int]:
-        """For /metrics, without touching the store: the last figures read, deliveries made and given up on."""
-        return self._figures, self.delivered_total, self.dead_total
+    def last_figures(self) -> list[QueueFigures]:
+        """For /metrics, without touching the store: the queue per receiver as last read."""
+        return self._figures
+
+    def counts(self) -> tuple[int, int]:
+        """For /metrics: the deliveries this process made and gave up on."""
+        return self.delivered_total, self.dead_total

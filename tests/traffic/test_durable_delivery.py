@@ -149,7 +149,9 @@ async def test_pushes_sent_while_the_emsp_is_down_arrive_once_each_in_order(stor
         assert (fetched.status_code, fetched.data) == (1000, cdr("C1"))
         assert emsp.received[-1].path == "/ocpi/2.2.1/receiver/cdrs/stored/C"
         emsp.received.pop()
-        await until(lambda: not hub.context.durable.counts()[0] or hub.context.durable.counts()[0][0].pending == 0)
+        await until(
+            lambda: not hub.context.durable.last_figures() or hub.context.durable.last_figures()[0].pending == 0
+        )
         assert await hub.context.store.deliveries.listed() == [], "delivered pushes are gone, bodies and all"
         await hub.context.messages.flush()
         outcomes = [r.outcome for r in await hub.context.store.messages.query(party="DE:EMA", limit=100)]
