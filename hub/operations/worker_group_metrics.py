@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -57,15 +58,18 @@ class WorkerGroupMetrics:
         texts: dict[int, str] = {}
         for path in self.directory.glob(f"*{SUFFIX}"):
             with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
-                texts[int(path.name.removesuffix(SUFFIX))] = path.read_text()
+                pid = int(path.name.removesuffix(SUFFIX))
+                if pid != self.pid:
+                    texts[pid] = path.read_text()
+        texts[self.pid] = own.decode()
         alive = {pid for pid in texts if pid == self.pid or _alive(pid)}
-        families = add_up({pid: text for pid, text in texts.items()}, alive)
+        families = add_up(texts, alive)
         workers = GaugeMetricFamily(
             "ocpi_hub_worker_processes", "Workers of this group alive and publishing their figures.", value=len(alive)
         )
         return [*families, workers]
 
-    async def publish_every(self, render, seconds: float = PUBLISH_SECONDS) -> None:
+    async def publish_every(self, render: Callable[[], bytes], seconds: float = PUBLISH_SECONDS) -> None:
         while True:
             await asyncio.sleep(seconds)
             self.publish(render())
@@ -90,7 +94,6 @@ def add_up(texts: dict[int, str], alive: set[int]) -> list[Metric]:
                     into[key] = max(into[key], sample.value) if highest else into[key] + sample.value
                 else:
                     into[key] = sample.value
-            merged.documentation = merged.documentation or family.documentation
     for name, merged in families.items():
         merged.samples = [Sample(sample, dict(labels), value) for (sample, labels), value in values[name].items()]
     return list(families.values())
@@ -101,6 +104,6 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, as another user's process
+        pass
     return True

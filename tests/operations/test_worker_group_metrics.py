@@ -49,35 +49,24 @@ def figures(families) -> dict:
     return {(s.name, tuple(sorted(s.labels.items()))): s.value for f in families for s in f.samples}
 
 
-@pytest.mark.parametrize(
-    ("alive", "expected"),
-    [
-        (
-            {1, 2},
-            {
-                ("ocpi_hub_requests_total", (("module", "locations"),)): 8.0,
-                ("ocpi_hub_client_connections", ()): 10.0,
-                ("ocpi_hub_receiver_failing_fast", (("platform", "p1"),)): 1.0,
-                ("ocpi_hub_forward_latency_seconds_bucket", (("le", "0.01"), ("receiver_platform", "p1"))): 4.0,
-                ("ocpi_hub_forward_latency_seconds_bucket", (("le", "+Inf"), ("receiver_platform", "p1"))): 8.0,
-                ("ocpi_hub_forward_latency_seconds_count", (("receiver_platform", "p1"),)): 8.0,
-                ("ocpi_hub_forward_latency_seconds_sum", (("receiver_platform", "p1"),)): 0.1,
-            },
-        ),
-        (
-            {2},  # worker 1 died: its counts stay, its gauges go
-            {
-                ("ocpi_hub_requests_total", (("module", "locations"),)): 8.0,
-                ("ocpi_hub_client_connections", ()): 6.0,
-                ("ocpi_hub_receiver_failing_fast", (("platform", "p1"),)): 0.0,
-                ("ocpi_hub_forward_latency_seconds_bucket", (("le", "0.01"), ("receiver_platform", "p1"))): 4.0,
-                ("ocpi_hub_forward_latency_seconds_bucket", (("le", "+Inf"), ("receiver_platform", "p1"))): 8.0,
-                ("ocpi_hub_forward_latency_seconds_count", (("receiver_platform", "p1"),)): 8.0,
-                ("ocpi_hub_forward_latency_seconds_sum", (("receiver_platform", "p1"),)): 0.1,
-            },
-        ),
-    ],
-)
+BOTH_ALIVE = {
+    ("ocpi_hub_requests_total", (("module", "locations"),)): 8.0,
+    ("ocpi_hub_client_connections", ()): 10.0,
+    ("ocpi_hub_receiver_failing_fast", (("platform", "p1"),)): 1.0,
+    ("ocpi_hub_forward_latency_seconds_bucket", (("le", "0.01"), ("receiver_platform", "p1"))): 4.0,
+    ("ocpi_hub_forward_latency_seconds_bucket", (("le", "+Inf"), ("receiver_platform", "p1"))): 8.0,
+    ("ocpi_hub_forward_latency_seconds_count", (("receiver_platform", "p1"),)): 8.0,
+    ("ocpi_hub_forward_latency_seconds_sum", (("receiver_platform", "p1"),)): 0.1,
+}
+# Worker 1 died: its counts stay, its gauges go.
+ONE_DEAD = {
+    **BOTH_ALIVE,
+    ("ocpi_hub_client_connections", ()): 6.0,
+    ("ocpi_hub_receiver_failing_fast", (("platform", "p1"),)): 0.0,
+}
+
+
+@pytest.mark.parametrize(("alive", "expected"), [({1, 2}, BOTH_ALIVE), ({2}, ONE_DEAD)])
 def test_workers_figures_are_added_up(alive, expected):
     merged = figures(add_up({1: WORKER_1, 2: WORKER_2}, alive))
     assert merged == pytest.approx(expected)
