@@ -24,6 +24,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench.cores import Cores, CoreWatch, group_cpu_seconds
+from bench.nginx import nginx_config
 from bench.seed import seed
 from hub.platforms.tokens import TokenCipher
 from storage.models import StoredObject
@@ -58,22 +60,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
+def ensure_installed(command: str, package: str) -> str:
+    """The path of `command`, installing Debian's `package` first if it is missing (as root)."""
+    found = shutil.which(command)
     if found:
         return found
     apt = shutil.which("apt-get")
     if os.geteuid() == 0 and apt:
-        print("Installing wrk (Debian) ...", file=sys.stderr)
+        print(f"Installing {package} (Debian) ...", file=sys.stderr)
         subprocess.run([apt, "update", "-qq"], check=True)
         subprocess.run(
-            [apt, "install", "-y", "-qq", "wrk"],
+            [apt, "install", "-y", "-qq", package],
             check=True,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
             stdout=subprocess.DEVNULL,
         )
-        return shutil.which("wrk") or WRK
-    raise SystemExit("The benchmarks need wrk: sudo apt-get install wrk")
+        found = shutil.which(command) or shutil.which(command, path="/usr/sbin:/usr/bin")
+        if found:
+            return found
+    raise SystemExit(f"The benchmarks need {command}: sudo apt-get install {package}")
 
 
 class Processes:
@@ -81,10 +86,18 @@ class Processes:
         self.workdir = workdir
         self.running: list[subprocess.Popen] = []
 
-    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    def start(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None, prefix: list[str] | None = None
+    ) -> subprocess.Popen:
+        """`prefix`: what to start `argv` under (taskset, to put it on the measured core)."""
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
-            argv, stdout=log, stderr=log, env={**os.environ, **(env or {})}, cwd=self.workdir, start_new_session=True
+            [*(prefix or []), *argv],
+            stdout=log,
+            stderr=log,
+            env={**os.environ, **(env or {})},
+            cwd=self.workdir,
+            start_new_session=True,
         )
         self.running.append(process)
         return process
@@ -145,14 +158,14 @@ class Load:
     to: str = ""
     frm: str = ""
 
-    def env(self, delay_ms: float = 0) -> dict[str, str]:
+    def env(self, rate: float = 0) -> dict[str, str]:
         return {
             "BENCH_METHOD": self.method,
             "BENCH_AUTH": self.auth,
             "BENCH_BODY": str(self.body or ""),
             "BENCH_TO": self.to,
             "BENCH_FROM": self.frm,
-            "BENCH_DELAY_MS": f"{delay_ms:.3f}",
+            "BENCH_RATE": f"{rate:.1f}",
         }
 
     def headers(self) -> dict[str, str]:
@@ -168,20 +181,17 @@ class Load:
         return headers
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (/proc/{pid}/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+CORES = Cores.detect()
 
 
 def run_wrk(load: Load, profile: Profile, rate: float | None = None, cpu_pid: int | None = None) -> dict[str, Any]:
-    """One wrk run (1 thread, so the load generator takes at most one core). With `rate`, paced to about that many
-    requests per second. With `cpu_pid`, also the CPU time that process spent per request."""
+    """One wrk run (1 thread, so the load generator takes at most one core). With `rate`, at that constant rate
+    (requests per second). With `cpu_pid`, also the CPU time that process's group spent per request, and what else
+    its core did meanwhile."""
     status, answer = http(load.method, load.url, load.headers(), load.body.read_bytes() if load.body else None)
     if status >= 300 or answer.get("status_code", 1000) != 1000:
         raise RuntimeError(f"{load.method} {load.url} is not routed: HTTP {status} {answer}")
-    delay = profile.connections * 1000 / rate if rate else 0
-    cpu_before = cpu_seconds(cpu_pid) if cpu_pid else 0.0
+    watch = CoreWatch(CORES, cpu_pid) if cpu_pid else None
     completed = subprocess.run(
         [
             WRK,
@@ -196,17 +206,38 @@ def run_wrk(load: Load, profile: Profile, rate: float | None = None, cpu_pid: in
         ],
         capture_output=True,
         text=True,
-        env={**os.environ, **load.env(delay)},
+        env={**os.environ, **load.env(rate or 0)},
         check=True,
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("BENCH "))
     result = json.loads(line[len("BENCH ") :])
     result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
-    if cpu_pid:
-        result["cpu_us_per_request"] = round((cpu_seconds(cpu_pid) - cpu_before) * 1e6 / max(result["requests"], 1), 1)
+    if watch:
+        result["core"] = watch.finish()
+        result["cpu_us_per_request"] = round(result["core"]["cpu_seconds"] * 1e6 / max(result["requests"], 1), 1)
     if result["non2xx"] or result["socket_errors"]:
         raise RuntimeError(f"errors under load on {load.url}: {result}")
     return result
+
+
+def wait_for_workers(group: int, count: int, seconds: float = 30) -> None:
+    """Until `count` hub workers of process group `group` are up (with --workers N, N children of the first)."""
+    if count < 2:
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        members = sum(1 for stat in Path("/proc").glob("[0-9]*/stat") if _group_of(stat) == group)
+        if members >= count + 1:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{count} hub workers did not start")
+
+
+def _group_of(stat: Path) -> int:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, IndexError):
+        return -1
 
 
 def rss_mb(pid: int) -> float:
@@ -322,8 +353,9 @@ def session_211_body() -> bytes:
 
 
 class Bench:
-    def __init__(self, profile: Profile, workdir: Path) -> None:
+    def __init__(self, profile: Profile, workdir: Path, only_cost: bool = False) -> None:
         self.profile = profile
+        self.only_cost = only_cost
         self.workdir = workdir
         self.processes = Processes(workdir)
         self.secret_key = TokenCipher.generate_key()
@@ -340,21 +372,33 @@ class Bench:
         wait_for(f"http://127.0.0.1:{port}/stats")
         return f"http://127.0.0.1:{port}"
 
-    def start_proxy(self, upstream: str) -> str:
+    def start_proxy(self, upstream: str) -> tuple[subprocess.Popen, str]:
         port = free_port()
-        self.processes.start(
+        process = self.processes.start(
             "proxy",
             [sys.executable, "-m", "bench.bare_proxy", "--port", str(port), "--upstream", upstream],
             {"PYTHONPATH": str(Path.cwd())},
+            prefix=CORES.measured_prefix(),
         )
         wait_for(f"http://127.0.0.1:{port}/p/0/ocpi/2.2.1/receiver/locations/x")
-        return f"http://127.0.0.1:{port}"
+        return process, f"http://127.0.0.1:{port}"
+
+    def start_nginx(self, upstream: str) -> tuple[subprocess.Popen, str]:
+        port = free_port()
+        config = nginx_config(self.workdir, port, upstream.removeprefix("http://"))
+        nginx = ensure_installed("nginx", "nginx-light")
+        process = self.processes.start(
+            "nginx", [nginx, "-p", str(self.workdir), "-c", str(config)], prefix=CORES.measured_prefix()
+        )
+        wait_for(f"http://127.0.0.1:{port}/p/0/ocpi/2.2.1/receiver/locations/x")
+        return process, f"http://127.0.0.1:{port}"
 
     def start_hub(
-        self, store: str, workers: int = 1, traffic_control: dict[str, Any] | None = None
+        self, store: str, workers: int = 1, traffic_control: dict[str, Any] | None = None, pinned: bool = True
     ) -> tuple[subprocess.Popen, str, float]:
         """`traffic_control`: the rate limit and breaker settings; by default every request is counted against a
-        limit no load here reaches (the limiter's whole cost, and no refusals), and the breaker is on."""
+        limit no load here reaches (the limiter's whole cost, and no refusals), and the breaker is on. `pinned`: on
+        the measured core (else on every core)."""
         port = free_port()
         config = self.workdir / f"hub-{port}.yaml"
         config.write_text(
@@ -374,7 +418,11 @@ class Bench:
             )
         )
         started = time.perf_counter()
-        process = self.processes.start(f"hub-{port}", [OCPI_HUB, "serve", "--config", str(config)])
+        process = self.processes.start(
+            f"hub-{port}",
+            [OCPI_HUB, "serve", "--config", str(config)],
+            prefix=CORES.measured_prefix() if pinned else None,
+        )
         url = f"http://127.0.0.1:{port}"
         wait_for(f"{url}/health/ready")
         return process, url, round(time.perf_counter() - started, 2)
@@ -385,6 +433,7 @@ class Bench:
     # --- scenarios ------------------------------------------------------------------------------------------
     async def run(self) -> dict[str, Any]:
         profile = self.profile
+        CORES.keep_self_off_the_measured_core()
         body = self.workdir / "location.json"
         body.write_bytes(location_body())
         broadcasters = [f"NL:B{size:02d}:CPO" if size < 100 else f"NL:{size}:CPO" for size in profile.broadcast_sizes]
@@ -416,28 +465,12 @@ class Bench:
         )
         cpo_token = seeded["NL:CPO:CPO"].token
         self.start_receiver(receiver_port, cpo_token)
-        proxy = self.start_proxy(receiver)
+        proxy_process, proxy = self.start_proxy(receiver)
         hub_process, hub, _ = self.start_hub(main_store)
         emsp_slot = seeded["DE:EMA:EMSP"].slot  # its platform's slot in the receiver
         path = "/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1"
         cpo_auth = token_header(cpo_token)
         emsp_auth = token_header(seeded["DE:EMA:EMSP"].token)
-
-        direct = Load(f"{receiver}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO")
-        bare = Load(f"{proxy}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO")
-        via_hub = Load(f"{hub}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO")
-        peak = {
-            name: run_wrk(load, profile) for name, load in (("direct", direct), ("bare_proxy", bare), ("hub", via_hub))
-        }
-        half = peak["hub"]["rps"] / 2
-        paced = {name: run_wrk(load, profile, rate=half) for name, load in (("direct", direct), ("hub", via_hub))}
-        self.results["directed"] = {
-            "peak": peak,
-            "half_load": paced,
-            "hub_vs_bare_proxy_throughput": round(peak["hub"]["rps"] / peak["bare_proxy"]["rps"], 3),
-            "hub_vs_direct_throughput": round(peak["hub"]["rps"] / peak["direct"]["rps"], 3),
-            "added_p99_ms_at_half_load": round((paced["hub"]["p99_us"] - paced["direct"]["p99_us"]) / 1000, 2),
-        }
 
         session = self.workdir / "session.json"
         session.write_bytes(
@@ -471,37 +504,40 @@ class Bench:
         )
         authorize = self.workdir / "authorize.json"
         authorize.write_bytes(b'{"location_id": "LOC1"}')
-        http("POST", f"{receiver}/reset", {})
-        others = {
-            "open_routing_session_put": run_wrk(
-                Load(f"{hub}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session), profile
+        nginx_process, nginx = self.start_nginx(receiver)
+        via_hub = Load(f"{hub}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO")
+        hub_pid = hub_process.pid
+        targets = {
+            "nginx": (Load(f"{nginx}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO"), nginx_process),
+            "bare_proxy": (
+                Load(f"{proxy}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO"),
+                proxy_process,
             ),
-            "realtime_authorize": run_wrk(
+            "hub_directed": (via_hub, hub_process),
+            "hub_open_routing": (
+                Load(f"{hub}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session),
+                hub_process,
+            ),
+            "hub_authorize": (
                 Load(f"{hub}/ocpi/2.2.1/sender/tokens/T1/authorize", "POST", cpo_auth, authorize, "DE:EMA", "NL:CPO"),
-                profile,
+                hub_process,
             ),
-            "command_start_session": run_wrk(
+            "hub_command": (
                 Load(
                     f"{hub}/ocpi/2.2.1/receiver/commands/START_SESSION", "POST", emsp_auth, command, "NL:CPO", "DE:EMA"
                 ),
-                profile,
+                hub_process,
             ),
         }
-        stats = await self._settled(receiver, "results")  # the last command results are still on their way
-        commands = others["command_start_session"]["requests"] + 1
-        others["command_start_session"]["results_delivered"] = stats["counts"].get("results", 0)
-        others["command_start_session"]["results_posted_by_cpo"] = stats["results_sent"]
-        others["command_start_session"]["result_failures"] = stats["result_failures"]
-        others["command_start_session"]["results_expected"] = commands
-        for row in others.values():
-            row["vs_directed_hub_throughput"] = round(row["rps"] / peak["hub"]["rps"], 3)
-        self.results["other_routes"] = others
-
+        self.results["cost"] = await self._cost(targets, receiver)
+        self.processes.stop(nginx_process)
+        if self.only_cost:
+            return self.results
         # The same requests, sender and receiver speaking different versions, against the same-version ones (each
         # measured again here, interleaved, with the hub's CPU per request).
         session_211 = self.workdir / "session-211.json"
         session_211.write_bytes(session_211_body())
-        pid = hub_process.pid
+        pid = hub_pid
         old_cpo_auth = f"Token {seeded[old_cpo].token}"
         bridge = {
             "location_put_same_version": run_wrk(via_hub, profile, cpu_pid=pid),
@@ -563,10 +599,14 @@ class Bench:
         ]
         self.processes.stop(hub_process)
 
+        # Every core for the workers (and for wrk and the receiver beside them): CPU per request over the group.
         workers = {}
         for count in profile.workers:
-            process, url, _ = self.start_hub(main_store, count)
-            workers[str(count)] = run_wrk(dataclasses.replace(via_hub, url=f"{url}{path}"), profile)
+            process, url, _ = self.start_hub(main_store, count, pinned=False)
+            wait_for_workers(process.pid, count)
+            workers[str(count)] = run_wrk(
+                dataclasses.replace(via_hub, url=f"{url}{path}"), profile, cpu_pid=process.pid
+            )
             self.processes.stop(process)
         base = workers[str(profile.workers[0])]["rps"]
         for row in workers.values():
@@ -576,6 +616,93 @@ class Bench:
         self.results["scale"] = await self._scale(receiver, body, path)
         self.processes.stop_all()
         return self.results
+
+    async def _cost(self, targets: dict[str, tuple[Load, subprocess.Popen]], receiver: str) -> dict[str, Any]:
+        """CPU per request, req/s and latency of each target, interleaved over `rounds` rounds, each run on the
+        measured core and run again (up to twice) if something else took that core; then hub and bare proxy at one
+        constant rate, half of the hub's peak. Ratios are medians of the per-round ratios."""
+        profile = self.profile
+        warm_up = dataclasses.replace(profile, duration=min(profile.duration, 2))
+        for load, _process in targets.values():
+            run_wrk(load, warm_up)  # connections open, caches filled, code paths warm: not a figure
+        rounds: list[dict[str, dict[str, Any]]] = []
+        discarded = 0
+        for _ in range(profile.rounds):
+            round_: dict[str, dict[str, Any]] = {}
+            for name, (load, process) in targets.items():
+                if name == "hub_command":
+                    http("POST", f"{receiver}/reset", {})
+                for _attempt in range(3):
+                    result = run_wrk(load, profile, cpu_pid=process.pid)
+                    if result["core"].get("had_its_core", True):
+                        break
+                    discarded += 1
+                if name == "hub_command":
+                    stats = await self._settled(receiver, "results")  # the last results are still on their way
+                    result["results_expected"] = result["requests"] + 1  # and the check request's
+                    result["results_delivered"] = stats["counts"].get("results", 0)
+                    # Each command is two routed messages: the command, and its result to the stand-in URL.
+                    result["cpu_us_per_message"] = round(result["cpu_us_per_request"] / 2, 1)
+                round_[name] = result
+            rounds.append(round_)
+
+        def median_ratio(name: str, figure: str, baseline: str) -> float:
+            return round(statistics.median(r[name][figure] / r[baseline][figure] for r in rounds), 3)
+
+        def median(name: str, figure: str) -> float:
+            return round(statistics.median(r[name][figure] for r in rounds), 1)
+
+        summary: dict[str, Any] = {}
+        for name in targets:
+            summary[name] = {
+                "cpu_us_per_request": median(name, "cpu_us_per_request"),
+                "rps": median(name, "rps"),
+                "p50_us": median(name, "p50_us"),
+                "p99_us": median(name, "p99_us"),
+                "cpu_vs_bare_proxy": median_ratio(name, "cpu_us_per_request", "bare_proxy"),
+                "throughput_vs_bare_proxy": median_ratio(name, "rps", "bare_proxy"),
+            }
+            if name.startswith("hub_"):
+                summary[name]["cpu_vs_directed"] = median_ratio(name, "cpu_us_per_request", "hub_directed")
+        command = rounds[-1]["hub_command"]
+        summary["hub_command"] |= {
+            "cpu_us_per_message": median("hub_command", "cpu_us_per_message"),
+            "results_expected": command["results_expected"],
+            "results_delivered": command["results_delivered"],
+        }
+        summary["hub_command"]["cpu_per_message_vs_directed"] = round(
+            statistics.median(
+                r["hub_command"]["cpu_us_per_message"] / r["hub_directed"]["cpu_us_per_request"] for r in rounds
+            ),
+            3,
+        )
+
+        rate = round(summary["hub_directed"]["rps"] / 2)
+        paced_rounds = []
+        for _ in range(profile.rounds):
+            paced_rounds.append(
+                {
+                    name: run_wrk(targets[name][0], profile, rate=rate, cpu_pid=targets[name][1].pid)
+                    for name in ("bare_proxy", "hub_directed")
+                }
+            )
+        at_rate = {
+            "rate": rate,
+            "rounds": paced_rounds,
+            "bare_proxy_p99_us": round(statistics.median(r["bare_proxy"]["p99_us"] for r in paced_rounds)),
+            "hub_p99_us": round(statistics.median(r["hub_directed"]["p99_us"] for r in paced_rounds)),
+            "hub_added_p99_ms": round(
+                statistics.median(r["hub_directed"]["p99_us"] - r["bare_proxy"]["p99_us"] for r in paced_rounds) / 1000,
+                2,
+            ),
+        }
+        return {
+            "rounds": rounds,
+            "discarded_runs": discarded,
+            "pinned": CORES.pinned,
+            "summary": summary,
+            "at_constant_rate": at_rate,
+        }
 
     async def _drain(
         self, store_url: str, receiver: str, slot: int, receiver_slot: int, count: int, hub_pid: int
@@ -604,7 +731,7 @@ class Bench:
                         created_at=now,
                     )
                 )
-            cpu_before = cpu_seconds(hub_pid)
+            cpu_before = group_cpu_seconds(hub_pid)
             started = time.perf_counter()
             while True:
                 figures = await store.deliveries.figures()
@@ -612,7 +739,7 @@ class Bench:
                     break
                 await asyncio.sleep(0.05)
             elapsed = time.perf_counter() - started
-            cpu = cpu_seconds(hub_pid) - cpu_before
+            cpu = group_cpu_seconds(hub_pid) - cpu_before
         finally:
             await store.close()
         return {
@@ -701,29 +828,38 @@ def machine() -> dict[str, Any]:
     }
 
 
-def table(results: dict[str, Any]) -> str:
-    directed = results["directed"]
-    lines = ["", "OCPI hub benchmarks (ratios are against baselines measured in this run)", ""]
-    lines.append(f"{'scenario':<46}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>9}")
-    for name, row in directed["peak"].items():
-        ratio = row["rps"] / directed["peak"]["bare_proxy"]["rps"]
-        lines.append(
-            f"{'Location PUT ~2 KB, peak: ' + name:<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}"
-            f"{row['p99_us'] / 1000:>9.2f}{ratio:>8.2f}x"
-        )
-    for name, row in directed["half_load"].items():
-        lines.append(
-            f"{'  at half of hub peak: ' + name:<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}"
-            f"{row['p99_us'] / 1000:>9.2f}"
-        )
+def cost_table(cost: dict[str, Any]) -> str:
+    lines = ["", "OCPI hub benchmarks (ratios are medians of per-round ratios against baselines in this run)", ""]
     lines.append(
-        f"{'  added p99 at half load (hub - direct)':<46}{'':>10}{'':>9}{directed['added_p99_ms_at_half_load']:>9.2f}"
+        f"cost: {len(cost['rounds'])} interleaved rounds, measured process "
+        + ("alone on its core" if cost["pinned"] else "NOT pinned (one core)")
+        + f", {cost['discarded_runs']} run(s) discarded and run again"
     )
-    for name, row in results["other_routes"].items():
+    lines.append(f"{'scenario':<46}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU us':>9}{'CPU x':>8}{'req/s x':>9}")
+    for name, row in cost["summary"].items():
         lines.append(
-            f"{name:<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}{row['p99_us'] / 1000:>9.2f}"
-            f"{row['vs_directed_hub_throughput']:>8.2f}x"
+            f"{name.replace('_', ' '):<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}{row['p99_us'] / 1000:>9.2f}"
+            f"{row['cpu_us_per_request']:>9.0f}{row['cpu_vs_bare_proxy']:>8.2f}{row['throughput_vs_bare_proxy']:>9.2f}"
         )
+    for name in ("hub_open_routing", "hub_authorize"):
+        lines.append(f"  {name.replace('_', ' ')}: CPU x{cost['summary'][name]['cpu_vs_directed']:.2f} of directed")
+    command = cost["summary"]["hub_command"]
+    lines.append(
+        f"  hub command: {command['cpu_us_per_message']:.0f} us per routed message (command + result), "
+        f"x{command['cpu_per_message_vs_directed']:.2f} of directed; results delivered "
+        f"{command['results_delivered']} of {command['results_expected']}"
+    )
+    paced = cost["at_constant_rate"]
+    lines.append(
+        f"  at a constant {paced['rate']} req/s (half the hub's peak): p99 bare proxy "
+        f"{paced['bare_proxy_p99_us'] / 1000:.2f} ms, hub {paced['hub_p99_us'] / 1000:.2f} ms, "
+        f"hub adds {paced['hub_added_p99_ms']:.2f} ms"
+    )
+    return "\n".join(lines)
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [cost_table(results["cost"])]
     bridge = results["version_bridge"]
     for name, row in bridge.items():
         ratio = f"{row['vs_same_version_throughput']:>8.2f}x" if "vs_same_version_throughput" in row else ""
@@ -747,11 +883,6 @@ def table(results: dict[str, Any]) -> str:
         f"{'durable delivery drain (' + str(drain['deliveries']) + ' queued)':<46}{drain['per_second']:>10.0f}"
         f"   per second, CPU {drain['cpu_us_per_delivery']:.0f} us/delivery"
     )
-    command = results["other_routes"]["command_start_session"]
-    lines.append(
-        f"  command results delivered back through the hub: {command['results_delivered']} of "
-        f"{command['results_expected']}"
-    )
     for row in results["broadcast"]:
         lines.append(
             f"{'broadcast one Location to ' + str(row['receivers']) + ' eMSPs':<46}"
@@ -761,6 +892,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"{'directed, ' + count + ' hub worker(s)':<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}"
             f"{row['p99_us'] / 1000:>9.2f}{row['vs_1_worker_throughput']:>8.2f}x"
+            f"   CPU {row['cpu_us_per_request']:.0f} us/req over the group, every core"
         )
     for row in results["scale"]:
         lines.append(
@@ -776,17 +908,21 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="A tiny configuration (seconds), to check the runner.")
     parser.add_argument("--duration", type=int, help="Seconds per load run.")
     parser.add_argument("--json", default="bench-results.json", help="Where to write the figures.")
+    parser.add_argument(
+        "--only-cost", action="store_true", help="Only the cost section (CPU per request against the baselines)."
+    )
     arguments = parser.parse_args()
     profile = QUICK if arguments.quick else FULL
     if arguments.duration:
         profile = dataclasses.replace(profile, duration=arguments.duration)
-    ensure_wrk()
+    ensure_installed("wrk", "wrk")
+    ensure_installed("nginx", "nginx-light")
     with tempfile.TemporaryDirectory(prefix="ocpi-bench-") as directory:
-        bench = Bench(profile, Path(directory))
+        bench = Bench(profile, Path(directory), only_cost=arguments.only_cost)
         try:
             results = asyncio.run(bench.run())
         finally:
             bench.processes.stop_all()
-    print(table(results))
+    print(table(results) if not arguments.only_cost else cost_table(results["cost"]))
     Path(arguments.json).write_text(json.dumps(results, indent=2))
     print(f"\nfigures written to {arguments.json}")

@@ -1,5 +1,6 @@
 -- One OCPI request, over and over: method, body, token and routing headers come from the environment.
--- BENCH_DELAY_MS > 0 paces each connection (a fixed request rate: connections * 1000 / delay per second).
+-- BENCH_RATE > 0 sends at that constant rate (requests per second over all connections): each request has its
+-- slot on one schedule, whatever the latency of the answers before it, so every target gets the same rate.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = nil
 local body_file = os.getenv("BENCH_BODY")
@@ -20,7 +21,7 @@ local function pair(prefix, value)
 end
 pair("OCPI-to", os.getenv("BENCH_TO"))
 pair("OCPI-from", os.getenv("BENCH_FROM"))
-local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local rate = tonumber(os.getenv("BENCH_RATE") or "0")
 local counter = 0
 
 request = function()
@@ -30,8 +31,26 @@ request = function()
   return wrk.format(method, nil, headers, body)
 end
 
-if delay_ms > 0 then
-  delay = function() return delay_ms end
+if rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *spec);
+  ]]
+  local spec = ffi.new("bench_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, spec) -- CLOCK_MONOTONIC
+    return tonumber(spec.tv_sec) * 1000 + tonumber(spec.tv_nsec) / 1e6
+  end
+  local interval_ms = 1000 / rate
+  local next_ms = nil
+  delay = function()
+    local now = now_ms()
+    next_ms = (next_ms or now) + interval_ms
+    local wait = next_ms - interval_ms - now
+    if wait <= 0 then return 0 end
+    return math.floor(wait + 0.5)
+  end
 end
 
 done = function(summary, latency, requests)
