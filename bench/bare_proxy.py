@@ -1,5 +1,6 @@
 """The floor of our stack: an aiohttp server that passes each request to one upstream with an aiohttp client, with
-no OCPI logic at all (no auth, no routing, no log). The hub is measured against this."""
+no OCPI logic at all (no auth, no routing, no log), on the event loop the hub would choose (uvloop where it is
+installed). The hub is measured against this."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import argparse
 
 import aiohttp
 from aiohttp import web
+
+from hub.event_loop import loop_factory
 
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
 
@@ -39,7 +42,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True)
     arguments = parser.parse_args()
-    web.run_app(make_app(arguments.upstream), host="127.0.0.1", port=arguments.port, print=None, access_log=None)
+    new_loop = loop_factory("auto")
+    web.run_app(
+        make_app(arguments.upstream),
+        host="127.0.0.1",
+        port=arguments.port,
+        print=None,
+        access_log=None,
+        loop=new_loop() if new_loop else None,
+    )
 
 
 if __name__ == "__main__":

@@ -353,9 +353,12 @@ def session_211_body() -> bytes:
 
 
 class Bench:
-    def __init__(self, profile: Profile, workdir: Path, only_cost: bool = False) -> None:
+    def __init__(
+        self, profile: Profile, workdir: Path, only_cost: bool = False, profile_to: Path | None = None
+    ) -> None:
         self.profile = profile
         self.only_cost = only_cost
+        self.profile_to = profile_to
         self.workdir = workdir
         self.processes = Processes(workdir)
         self.secret_key = TokenCipher.generate_key()
@@ -625,6 +628,8 @@ class Bench:
         warm_up = dataclasses.replace(profile, duration=min(profile.duration, 2))
         for load, _process in targets.values():
             run_wrk(load, warm_up)  # connections open, caches filled, code paths warm: not a figure
+        if self.profile_to:
+            self._profile_hub(targets["hub_directed"][0], targets["hub_directed"][1].pid)
         rounds: list[dict[str, dict[str, Any]]] = []
         discarded = 0
         for _ in range(profile.rounds):
@@ -703,6 +708,21 @@ class Bench:
             "summary": summary,
             "at_constant_rate": at_rate,
         }
+
+    def _profile_hub(self, load: Load, pid: int) -> None:
+        """py-spy samples the hub (200 Hz, idle frames left out) while wrk drives `load`; the collapsed stacks go
+        to `profile_to` (flamegraph.pl or speedscope read them)."""
+        py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        sampler = subprocess.Popen(
+            [py_spy, "record", "--pid", str(pid), "--rate", "200", "--format", "raw", "-o", str(self.profile_to)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1)
+        run_wrk(load, self.profile)
+        sampler.send_signal(signal.SIGINT)
+        sampler.wait(30)
+        print(f"hub profile (collapsed stacks) written to {self.profile_to}", file=sys.stderr)
 
     async def _drain(
         self, store_url: str, receiver: str, slot: int, receiver_slot: int, count: int, hub_pid: int
@@ -911,6 +931,11 @@ def main() -> None:
     parser.add_argument(
         "--only-cost", action="store_true", help="Only the cost section (CPU per request against the baselines)."
     )
+    parser.add_argument(
+        "--profile-hub",
+        metavar="FILE",
+        help="Also sample the hub with py-spy (pip install py-spy) during one directed run; collapsed stacks to FILE.",
+    )
     arguments = parser.parse_args()
     profile = QUICK if arguments.quick else FULL
     if arguments.duration:
@@ -918,7 +943,12 @@ def main() -> None:
     ensure_installed("wrk", "wrk")
     ensure_installed("nginx", "nginx-light")
     with tempfile.TemporaryDirectory(prefix="ocpi-bench-") as directory:
-        bench = Bench(profile, Path(directory), only_cost=arguments.only_cost)
+        bench = Bench(
+            profile,
+            Path(directory),
+            only_cost=arguments.only_cost,
+            profile_to=Path(arguments.profile_hub).resolve() if arguments.profile_hub else None,
+        )
         try:
             results = asyncio.run(bench.run())
         finally:

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from hub.event_loop import CHOICES as EVENT_LOOPS
+from hub.event_loop import uvloop_installed
 from routing.model import FUNCTIONAL_MODULES, is_custom_module
 from storage.opening import UnsupportedStoreURL, check_store_url
 
@@ -122,6 +124,8 @@ class Settings:
     message_log_retention_days: float = 30.0
     message_log_flush_seconds: float = 0.5
     log_format: str = "console"  # console | json
+    # auto: uvloop where it is installed (a default dependency on Linux), else the standard loop | uvloop | asyncio
+    event_loop: str = "auto"
     log_level: str = "info"
     # Which settings were given (file, environment or flags) rather than left at their defaults.
     explicit: frozenset[str] = dataclasses.field(default=frozenset(), compare=False, repr=False, metadata=_INTERNAL)
@@ -357,6 +361,10 @@ def validate(settings: Settings, sources: dict[str, str] | None = None) -> None:
         fail("hub_error_http_status", "an HTTP status from 200 to 599")
     if settings.log_format not in ("console", "json"):
         fail("log_format", "console or json")
+    if settings.event_loop not in EVENT_LOOPS:
+        fail("event_loop", "auto, uvloop or asyncio")
+    if settings.event_loop == "uvloop" and not uvloop_installed():
+        fail("event_loop", "auto or asyncio: uvloop is not installed here (pip install uvloop)")
     if settings.log_level.lower() not in LOG_LEVELS:
         fail("log_level", "one of " + ", ".join(LOG_LEVELS))
     for name in POSITIVE:

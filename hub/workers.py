@@ -24,6 +24,7 @@ from pathlib import Path
 import structlog
 
 from hub.config import ConfigError, Settings
+from hub.event_loop import loop_factory, loop_name
 
 log = structlog.get_logger("hub.workers")
 
@@ -94,6 +95,7 @@ async def serve_until_stopped(
                 versions_url=settings.versions_url,
                 store=redacted_store_url(settings.store),
                 platforms=len(hub.directory.platforms()),
+                event_loop=loop_name(),
             )
             served = True
             if on_ready is not None:
@@ -158,7 +160,8 @@ def run_worker(
     from hub.operations.logging import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(serve_until_stopped(settings, reuse_port, on_ready, metrics_directory))
+    with asyncio.Runner(loop_factory=loop_factory(settings.event_loop)) as runner:
+        runner.run(serve_until_stopped(settings, reuse_port, on_ready, metrics_directory))
 
 
 def _worker_main(settings: Settings, report: Connection, metrics_directory: Path) -> None:

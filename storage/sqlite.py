@@ -1012,11 +1012,13 @@ class SqliteMessageLog(_SqliteTable):
             raise StoreUnavailable(f"cannot write the message log: {error}") from error
 
     async def _append(self, records: list[MessageRecord]) -> None:
+        # A generator, not a list: sqlite3 consumes it in the connection's thread, so the records are encoded there
+        # and not on the event loop.
         async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO messages (at, request_id, correlation_id, from_party, to_party, module, platform_id,"
                 " failed, document, downstream_request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                (
                     (
                         r.at,
                         r.request_id,
@@ -1030,7 +1032,7 @@ class SqliteMessageLog(_SqliteTable):
                         r.downstream_request_id,
                     )
                     for r in records
-                ],
+                ),
             )
 
     async def query(

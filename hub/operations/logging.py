@@ -14,6 +14,8 @@ import time
 import orjson
 import structlog
 
+from hub.operations.routed_line import use_json_lines, use_structlog_lines
+
 MALFORMED_LOG_INTERVAL_SECONDS = 1.0
 
 
@@ -34,6 +36,10 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
     else:
         renderer = foreign_renderer = structlog.dev.ConsoleRenderer(colors=_is_terminal(sys.stderr))
         factory = structlog.PrintLoggerFactory(sys.stderr)
+    if log_format == "json":
+        use_json_lines(numeric_level)
+    else:
+        use_structlog_lines()
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric_level),

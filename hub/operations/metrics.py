@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from hub.operations.scrape_counters import Counts, Histograms
 from hub.operations.worker_group_metrics import WorkerGroupMetrics
 from storage.models import ConnectionStatus, Platform, PlatformState, QueueFigures
 
@@ -26,38 +27,33 @@ class HubMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.hub_wide = CollectorRegistry(auto_describe=True)
         self.group: WorkerGroupMetrics | None = None
-        self.requests = Counter(
+        # Counted on the request path with one dict operation each, rendered at scrape time (scrape_counters.py).
+        self.requests = Counts(
             "ocpi_hub_requests",
             "Routed OCPI requests, by module, method, sending and receiving party, and the OCPI status answered.",
-            ["module", "method", "from_party", "to_party", "status_code", "outcome"],
-            registry=self.registry,
+            ("module", "method", "from_party", "to_party", "status_code", "outcome"),
         )
-        self.forward_latency = Histogram(
+        self.forward_latency = Histograms(
             "ocpi_hub_forward_latency_seconds",
             "Time from receiving a request to answering it, for requests forwarded to a receiver.",
-            ["receiver_platform"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
+            ("receiver_platform",),
+            LATENCY_BUCKETS,
         )
-        self.fan_out = Histogram(
-            "ocpi_hub_broadcast_fan_out",
-            "Receivers per broadcast push.",
-            ["module"],
-            buckets=FAN_OUT_BUCKETS,
-            registry=self.registry,
+        self.fan_out = Histograms(
+            "ocpi_hub_broadcast_fan_out", "Receivers per broadcast push.", ("module",), FAN_OUT_BUCKETS
         )
-        self.translations = Counter(
+        self.translations = Counts(
             "ocpi_hub_translations",
             "Bodies and answers the hub translated between OCPI versions, by outcome (complete, lossy, refused).",
-            ["source_version", "target_version", "kind", "outcome"],
-            registry=self.registry,
+            ("source_version", "target_version", "kind", "outcome"),
         )
-        self.timeouts = Counter(
+        self.timeouts = Counts(
             "ocpi_hub_forward_timeouts",
             "Forwarded requests the receiver did not answer in time (4002).",
-            ["receiver_platform", "module"],
-            registry=self.registry,
+            ("receiver_platform", "module"),
         )
+        for family in (self.requests, self.forward_latency, self.fan_out, self.translations, self.timeouts):
+            self.registry.register(family)
 
     def watch(
         self,

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import time
 
-import structlog
 from aiohttp import web
 
 from hub.ocpi.edge import request_ids
 from hub.ocpi.errors import OcpiError, error_response
 from hub.operations.message_log import MessageRecorder
 from hub.operations.metrics import HubMetrics
+from hub.operations.routed_line import write_routed
 from routing.model import PartyId
 from routing.request import RoutingRequest
 from storage.models import MessageRecord
-
-log = structlog.get_logger("hub.routing")
 
 
 class Trails:
@@ -75,7 +73,6 @@ class Trail:
     ) -> None:
         self._trails = trails
         self._leg = leg
-        self._log = log.debug if leg else log.info
         self.request_id, self.correlation_id = request_id, correlation_id
         self.platform_id, self.method, self.path = platform_id, method, path
         self.module, self.interface = module, interface
@@ -137,22 +134,24 @@ class Trail:
         self._trails.messages.record(record)
         if not self._leg:
             self._count(record, latency, receiver_platform, recipients)
-        self._log(
-            "routed",
-            outcome=outcome,
-            module=record.module,
-            method=record.method,
-            from_party=record.from_party,
-            to_party=to_party,
-            http_status=http_status,
-            status_code=status_code,
-            status_message=status_message or None,
-            ms=record.latency_ms,
-            request_id=self.request_id,
-            correlation_id=self.correlation_id,
-            downstream_request_id=downstream_request_id or None,
-            translation=self.translation or None,
-            lost=self.lost or None,
+        write_routed(
+            "debug" if self._leg else "info",
+            {
+                "outcome": outcome,
+                "module": record.module,
+                "method": record.method,
+                "from_party": record.from_party,
+                "to_party": to_party,
+                "http_status": http_status,
+                "status_code": status_code,
+                "status_message": status_message or None,
+                "ms": record.latency_ms,
+                "request_id": self.request_id,
+                "correlation_id": self.correlation_id,
+                "downstream_request_id": downstream_request_id or None,
+                "translation": self.translation or None,
+                "lost": self.lost or None,
+            },
         )
 
     def translated(self, source: str, target: str, lost: tuple[str, ...], where: str) -> None:
@@ -171,20 +170,22 @@ class Trail:
         outcome, to_party, status_code = record.outcome, record.to_party, record.status_code
         # Label values are parties on the hub only: what a caller writes in a header never becomes a new series.
         known = outcome != "rejected"
-        metrics.requests.labels(
-            record.module,
-            record.method,
-            record.from_party if known else "",
-            to_party if known else "",
-            str(status_code or ""),
-            outcome,
-        ).inc()
+        metrics.requests.add(
+            (
+                record.module,
+                record.method,
+                record.from_party if known else "",
+                to_party if known else "",
+                str(status_code or ""),
+                outcome,
+            )
+        )
         if receiver_platform is not None and outcome == "forwarded":
-            metrics.forward_latency.labels(receiver_platform).observe(latency / 1000)
+            metrics.forward_latency.observe((receiver_platform,), latency / 1000)
         if outcome == "timeout":
-            metrics.timeouts.labels(receiver_platform or "", record.module).inc()
+            metrics.timeouts.add((receiver_platform or "", record.module))
         if outcome == "broadcast":
-            metrics.fan_out.labels(record.module).observe(recipients)
+            metrics.fan_out.observe((record.module,), recipients)
 
     def refuse(self, error: OcpiError) -> web.Response:
         """Record the refusal, and answer it."""

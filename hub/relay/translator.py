@@ -240,6 +240,6 @@ class Translator:
 
     def _count(self, kind: str, source: str, target: str, translated: Translated) -> None:
         outcome = "refused" if translated.refused else "lossy" if translated.lost else "complete"
-        self._metrics.translations.labels(source, target, kind, outcome).inc()
+        self._metrics.translations.add((source, target, kind, outcome))
         if translated.refused:
             log.info("translation refused", kind=kind, source=source, target=target, reason=translated.refused)

@@ -1,0 +1,76 @@
+"""The `routed` line rendered in one step (log_format: json) is the line structlog's pipeline would write: the same
+keys in the same order, the same values, a timestamp of the same form; and it honours the configured level."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import orjson
+import pytest
+import structlog
+
+from hub.operations.routed_line import _JsonLines
+
+FIELDS = {
+    "outcome": "forwarded",
+    "module": "locations",
+    "method": "PUT",
+    "from_party": "NL:CPO",
+    "to_party": "DE:EMA",
+    "http_status": 200,
+    "status_code": 1000,
+    "status_message": None,
+    "ms": 1.25,
+    "request_id": "r1",
+    "correlation_id": "c1",
+    "downstream_request_id": "d1",
+    "translation": "2.2.1>2.1.1",
+    "lost": ["request: evses[0].capabilities"],
+}
+
+
+def structlog_line(fields: dict) -> dict:
+    """What the hub's structlog configuration (hub/operations/logging.py, json) renders for the same call."""
+    stream = io.BytesIO()
+    logger = structlog.wrap_logger(
+        structlog.BytesLogger(stream),
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.JSONRenderer(serializer=orjson.dumps),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(20),
+    )
+    logger.info("routed", **fields)
+    return orjson.loads(stream.getvalue())
+
+
+def test_the_one_step_line_is_the_line_structlog_writes():
+    stream = io.BytesIO()
+    _JsonLines(stream, info_enabled=True, debug_enabled=False).write("info", dict(FIELDS))
+    written = stream.getvalue()
+    assert written.endswith(b"\n") and written.count(b"\n") == 1
+    ours, theirs = orjson.loads(written), structlog_line(dict(FIELDS))
+    assert list(ours) == list(theirs)
+    assert {k: v for k, v in ours.items() if k != "timestamp"} == {k: v for k, v in theirs.items() if k != "timestamp"}
+    pattern = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
+    assert re.fullmatch(pattern, ours["timestamp"]) and re.fullmatch(pattern, theirs["timestamp"])
+    assert ours["timestamp"][:16] == theirs["timestamp"][:16]  # the same clock, to the minute
+
+
+@pytest.mark.parametrize(
+    ("info_enabled", "debug_enabled", "level", "written"),
+    [
+        (True, False, "info", True),
+        (True, False, "debug", False),  # a broadcast leg at the default level
+        (True, True, "debug", True),
+        (False, False, "info", False),  # log_level: warning
+    ],
+)
+def test_the_one_step_line_honours_the_level(info_enabled, debug_enabled, level, written):
+    stream = io.BytesIO()
+    _JsonLines(stream, info_enabled=info_enabled, debug_enabled=debug_enabled).write(level, dict(FIELDS))
+    assert bool(stream.getvalue()) is written
+    if written:
+        assert orjson.loads(stream.getvalue())["level"] == level
