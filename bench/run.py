@@ -927,6 +927,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="A tiny configuration (seconds), to check the runner.")
     parser.add_argument("--duration", type=int, help="Seconds per load run.")
+    parser.add_argument("--connections", type=int, help="wrk connections per load run.")
     parser.add_argument("--json", default="bench-results.json", help="Where to write the figures.")
     parser.add_argument(
         "--only-cost", action="store_true", help="Only the cost section (CPU per request against the baselines)."
@@ -940,6 +941,8 @@ def main() -> None:
     profile = QUICK if arguments.quick else FULL
     if arguments.duration:
         profile = dataclasses.replace(profile, duration=arguments.duration)
+    if arguments.connections:
+        profile = dataclasses.replace(profile, connections=arguments.connections)
     ensure_installed("wrk", "wrk")
     ensure_installed("nginx", "nginx-light")
     with tempfile.TemporaryDirectory(prefix="ocpi-bench-") as directory:

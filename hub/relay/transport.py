@@ -140,8 +140,10 @@ async def send(
 
 async def _read_at_most(response: aiohttp.ClientResponse, limit: int, request_id: str) -> bytes:
     too_large = f"the receiver's answer is larger than {limit} bytes"
-    if response.content_length is not None and response.content_length > limit:
-        raise ForwardFailed(Status.HUB_ERROR, too_large, request_id)
+    if response.content_length is not None:
+        if response.content_length > limit:
+            raise ForwardFailed(Status.HUB_ERROR, too_large, request_id)
+        return await response.read()  # aiohttp reads no more than the length it was told
     chunks, size = [], 0
     async for chunk in response.content.iter_chunked(65536):
         size += len(chunk)

@@ -3,6 +3,7 @@ keys in the same order, the same values, a timestamp of the same form; and it ho
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 
@@ -10,7 +11,7 @@ import orjson
 import pytest
 import structlog
 
-from hub.operations.routed_line import _JsonLines
+from hub.operations.routed_line import FLUSH_SECONDS, _JsonLines
 
 FIELDS = {
     "outcome": "forwarded",
@@ -57,6 +58,18 @@ def test_the_one_step_line_is_the_line_structlog_writes():
     pattern = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
     assert re.fullmatch(pattern, ours["timestamp"]) and re.fullmatch(pattern, theirs["timestamp"])
     assert ours["timestamp"][:16] == theirs["timestamp"][:16]  # the same clock, to the minute
+
+
+async def test_lines_are_written_out_together_within_a_tenth_of_a_second():
+    raw = io.BytesIO()
+    stream = io.BufferedWriter(raw, buffer_size=1 << 20)
+    lines = _JsonLines(stream, info_enabled=True, debug_enabled=False)
+    for number in range(3):
+        lines.write("info", {**FIELDS, "request_id": f"r{number}"})
+    assert raw.getvalue() == b"", "buffered, not one write per line"
+    await asyncio.sleep(FLUSH_SECONDS + 0.05)
+    written = [orjson.loads(line) for line in raw.getvalue().splitlines()]
+    assert [line["request_id"] for line in written] == ["r0", "r1", "r2"]
 
 
 @pytest.mark.parametrize(
