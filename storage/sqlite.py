@@ -182,11 +182,19 @@ def sqlite_path_from_url(url: str) -> str:
 
 
 class SqliteStore:
-    """Two connections: one writer (transactions serialised by a lock) and one reader that sees only committed data."""
+    """Three connections: one writer (transactions serialised by a lock), one reader that sees only committed data,
+    and the message log's own writer. The message log's batches commit with synchronous=NORMAL: in WAL mode a
+    commit is then not flushed to disk by itself (the next checkpoint, or the next FULL commit, flushes it), so a
+    power cut can lose the last batches of the log but never corrupts the file, and no batch waits for the disk or
+    holds the shared writer while it does. Platforms, credentials, agreements and queued deliveries commit with
+    synchronous=FULL on the other writer: a commit that returned survives a power cut."""
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, log_writer: aiosqlite.Connection
+    ) -> None:
         self._writer = writer
         self._reader = reader
+        self._log_writer = log_writer
         write_lock = asyncio.Lock()
         self.meta = SqliteMetaStore(writer, reader, write_lock)
         self.admin_sessions = SqliteAdminSessionStore(writer, reader, write_lock)
@@ -195,7 +203,7 @@ class SqliteStore:
         self.callbacks = SqliteCallbackStore(writer, reader, write_lock)
         self.hints = SqliteHintStore(writer, reader, write_lock)
         self.objects = SqliteObjectStore(writer, reader, write_lock)
-        self.messages = SqliteMessageLog(writer, reader, write_lock)
+        self.messages = SqliteMessageLog(log_writer, reader, asyncio.Lock())
         self.rate_counts = SqliteRateCounts(writer, reader, write_lock)
         self.deliveries = SqliteDeliveryQueue(writer, reader, write_lock)
         self.job_leases = SqliteJobLeases(writer, reader, write_lock)
@@ -204,15 +212,16 @@ class SqliteStore:
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
         """Raises StoreUnavailable, saying why, when the file cannot be created or opened."""
-        writer = reader = None
+        writer = reader = log_writer = None
         try:
             _create_private(Path(path))
             writer = await _connect(path)
             await writer.executescript(SCHEMA)
             await _migrate(writer)
             reader = await _connect(path)
+            log_writer = await _connect(path, synchronous="NORMAL")
         except (OSError, sqlite3.Error) as error:
-            for connection in (reader, writer):
+            for connection in (log_writer, reader, writer):
                 if connection is not None:
                     with contextlib.suppress(sqlite3.Error, ValueError):
                         await connection.close()
@@ -220,13 +229,14 @@ class SqliteStore:
             raise StoreUnavailable(
                 f"cannot open the SQLite store {path}: {reason} (is its directory there and writable by this user?)"
             ) from error
-        return cls(writer, reader)
+        return cls(writer, reader, log_writer)
 
     async def ping(self) -> None:
         await read_all(self._reader, "SELECT 1", ())
 
     async def close(self) -> None:
         await self._reader.close()
+        await self._log_writer.close()
         await self._writer.close()
 
 
@@ -261,14 +271,15 @@ def _create_private(path: Path) -> None:
                 file.chmod(0o600)
 
 
-async def _connect(path: str) -> aiosqlite.Connection:
+async def _connect(path: str, synchronous: str = "FULL") -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
     # Several hub processes and the CLI share one file: wait for another writer rather than fail. First, so that
     # even switching to WAL (which needs the file to itself) waits when several processes start at once.
     await connection.execute("PRAGMA busy_timeout=10000")
     await connection.execute("PRAGMA journal_mode=WAL")
-    # FULL: a commit that returned survives a power cut (NORMAL in WAL mode may lose the last few commits).
-    await connection.execute("PRAGMA synchronous=FULL")
+    # FULL: a commit that returned survives a power cut (NORMAL in WAL mode may lose the last few commits: the
+    # message log's writer only, see SqliteStore).
+    await connection.execute(f"PRAGMA synchronous={synchronous}")
     await connection.execute("PRAGMA foreign_keys=ON")
     return connection
 
