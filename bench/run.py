@@ -354,11 +354,17 @@ def session_211_body() -> bytes:
 
 class Bench:
     def __init__(
-        self, profile: Profile, workdir: Path, only_cost: bool = False, profile_to: Path | None = None
+        self,
+        profile: Profile,
+        workdir: Path,
+        only_cost: bool = False,
+        profile_to: Path | None = None,
+        compare_hub: str | None = None,
     ) -> None:
         self.profile = profile
         self.only_cost = only_cost
         self.profile_to = profile_to
+        self.compare_hub = compare_hub
         self.workdir = workdir
         self.processes = Processes(workdir)
         self.secret_key = TokenCipher.generate_key()
@@ -397,7 +403,12 @@ class Bench:
         return process, f"http://127.0.0.1:{port}"
 
     def start_hub(
-        self, store: str, workers: int = 1, traffic_control: dict[str, Any] | None = None, pinned: bool = True
+        self,
+        store: str,
+        workers: int = 1,
+        traffic_control: dict[str, Any] | None = None,
+        pinned: bool = True,
+        executable: str = OCPI_HUB,
     ) -> tuple[subprocess.Popen, str, float]:
         """`traffic_control`: the rate limit and breaker settings; by default every request is counted against a
         limit no load here reaches (the limiter's whole cost, and no refusals), and the breaker is on. `pinned`: on
@@ -423,7 +434,7 @@ class Bench:
         started = time.perf_counter()
         process = self.processes.start(
             f"hub-{port}",
-            [OCPI_HUB, "serve", "--config", str(config)],
+            [executable, "serve", "--config", str(config)],
             prefix=CORES.measured_prefix() if pinned else None,
         )
         url = f"http://127.0.0.1:{port}"
@@ -517,6 +528,7 @@ class Bench:
                 proxy_process,
             ),
             "hub_directed": (via_hub, hub_process),
+            **self._compare_target(main_store, via_hub, hub),
             "hub_open_routing": (
                 Load(f"{hub}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session),
                 hub_process,
@@ -669,6 +681,13 @@ class Bench:
             }
             if name.startswith("hub_"):
                 summary[name]["cpu_vs_directed"] = median_ratio(name, "cpu_us_per_request", "hub_directed")
+        if "compare_hub_directed" in targets:
+            summary["hub_directed"]["cpu_vs_compare_hub"] = median_ratio(
+                "hub_directed", "cpu_us_per_request", "compare_hub_directed"
+            )
+            summary["hub_directed"]["throughput_vs_compare_hub"] = median_ratio(
+                "hub_directed", "rps", "compare_hub_directed"
+            )
         command = rounds[-1]["hub_command"]
         summary["hub_command"] |= {
             "cpu_us_per_message": median("hub_command", "cpu_us_per_message"),
@@ -708,6 +727,14 @@ class Bench:
             "summary": summary,
             "at_constant_rate": at_rate,
         }
+
+    def _compare_target(self, store: str, via_hub: Load, hub: str) -> dict[str, tuple[Load, subprocess.Popen]]:
+        """With --compare-hub: another build of the hub (an older checkout's `ocpi-hub`) on the same store, measured
+        in the same rounds as this one, for a before/after that the machine's drift cannot blur."""
+        if not self.compare_hub:
+            return {}
+        process, url, _ = self.start_hub(store, executable=self.compare_hub)
+        return {"compare_hub_directed": (dataclasses.replace(via_hub, url=via_hub.url.replace(hub, url)), process)}
 
     def _profile_hub(self, load: Load, pid: int) -> None:
         """py-spy samples the hub (200 Hz, idle frames left out) while wrk drives `load`; the collapsed stacks go
@@ -861,6 +888,12 @@ def cost_table(cost: dict[str, Any]) -> str:
             f"{name.replace('_', ' '):<46}{row['rps']:>10.0f}{row['p50_us'] / 1000:>9.2f}{row['p99_us'] / 1000:>9.2f}"
             f"{row['cpu_us_per_request']:>9.0f}{row['cpu_vs_bare_proxy']:>8.2f}{row['throughput_vs_bare_proxy']:>9.2f}"
         )
+    directed = cost["summary"]["hub_directed"]
+    if "cpu_vs_compare_hub" in directed:
+        lines.append(
+            f"  hub directed vs the compared build: CPU x{directed['cpu_vs_compare_hub']:.2f}, "
+            f"req/s x{directed['throughput_vs_compare_hub']:.2f}"
+        )
     for name in ("hub_open_routing", "hub_authorize"):
         lines.append(f"  {name.replace('_', ' ')}: CPU x{cost['summary'][name]['cpu_vs_directed']:.2f} of directed")
     command = cost["summary"]["hub_command"]
@@ -933,6 +966,12 @@ def main() -> None:
         "--only-cost", action="store_true", help="Only the cost section (CPU per request against the baselines)."
     )
     parser.add_argument(
+        "--compare-hub",
+        metavar="OCPI_HUB",
+        help="Also measure another build's ocpi-hub executable (an older checkout's .venv/bin/ocpi-hub) in the "
+        "same rounds: before/after of a change.",
+    )
+    parser.add_argument(
         "--profile-hub",
         metavar="FILE",
         help="Also sample the hub with py-spy (pip install py-spy) during one directed run; collapsed stacks to FILE.",
@@ -951,6 +990,7 @@ def main() -> None:
             Path(directory),
             only_cost=arguments.only_cost,
             profile_to=Path(arguments.profile_hub).resolve() if arguments.profile_hub else None,
+            compare_hub=arguments.compare_hub,
         )
         try:
             results = asyncio.run(bench.run())
