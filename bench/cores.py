@@ -37,6 +37,11 @@ class Cores:
         """The argv prefix that starts a process on the measured core."""
         return ["taskset", "-c", ",".join(map(str, sorted(self.measured)))] if self.pinned else []
 
+    def every_core_prefix(self) -> list[str]:
+        """The argv prefix that starts a process on every core (the runner itself is kept off the measured one, and
+        what it starts would inherit that)."""
+        return ["taskset", "-c", ",".join(map(str, sorted(self.measured | self.others)))] if self.pinned else []
+
     def keep_self_off_the_measured_core(self) -> None:
         """The runner, and everything it starts without `measured_prefix` (wrk, the receiver), on the others."""
         os.sched_setaffinity(0, self.others)

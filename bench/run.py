@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,12 @@ class Profile:
 
 
 FULL = Profile(
-    duration=10, connections=32, broadcast_sizes=(10, 100, 500), scale_sizes=(10, 1000, 10000), workers=(1, 2)
+    duration=10,
+    connections=32,
+    broadcast_sizes=(10, 100, 500),
+    scale_sizes=(10, 1000, 10000),
+    workers=(1, 2),
+    rounds=5,
 )
 QUICK = Profile(
     duration=1, connections=4, broadcast_sizes=(3,), scale_sizes=(5, 20), workers=(1, 2), rounds=1, drain_count=50
@@ -357,12 +363,12 @@ class Bench:
         self,
         profile: Profile,
         workdir: Path,
-        only_cost: bool = False,
+        only: str | None = None,
         profile_to: Path | None = None,
         compare_hub: str | None = None,
     ) -> None:
         self.profile = profile
-        self.only_cost = only_cost
+        self.only = only  # "cost" or "workers": that section alone
         self.profile_to = profile_to
         self.compare_hub = compare_hub
         self.workdir = workdir
@@ -435,7 +441,7 @@ class Bench:
         process = self.processes.start(
             f"hub-{port}",
             [executable, "serve", "--config", str(config)],
-            prefix=CORES.measured_prefix() if pinned else None,
+            prefix=CORES.measured_prefix() if pinned else CORES.every_core_prefix(),
         )
         url = f"http://127.0.0.1:{port}"
         wait_for(f"{url}/health/ready")
@@ -479,7 +485,6 @@ class Bench:
         )
         cpo_token = seeded["NL:CPO:CPO"].token
         self.start_receiver(receiver_port, cpo_token)
-        proxy_process, proxy = self.start_proxy(receiver)
         hub_process, hub, _ = self.start_hub(main_store)
         emsp_slot = seeded["DE:EMA:EMSP"].slot  # its platform's slot in the receiver
         path = "/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1"
@@ -518,35 +523,41 @@ class Bench:
         )
         authorize = self.workdir / "authorize.json"
         authorize.write_bytes(b'{"location_id": "LOC1"}')
-        nginx_process, nginx = self.start_nginx(receiver)
         via_hub = Load(f"{hub}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO")
         hub_pid = hub_process.pid
-        targets = {
-            "nginx": (Load(f"{nginx}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO"), nginx_process),
-            "bare_proxy": (
-                Load(f"{proxy}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO"),
-                proxy_process,
+
+        def to_receiver(base: str) -> Load:
+            return Load(f"{base}/p/{emsp_slot}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO")
+
+        hub_loads = {
+            "hub_directed": lambda base: Load(f"{base}{path}", "PUT", cpo_auth, body, "DE:EMA", "NL:CPO"),
+            "hub_open_routing": lambda base: Load(
+                f"{base}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session
             ),
-            "hub_directed": (via_hub, hub_process),
-            **self._compare_target(main_store, via_hub, hub),
-            "hub_open_routing": (
-                Load(f"{hub}/ocpi/2.2.1/receiver/sessions/NL/CPO/S1", "PUT", cpo_auth, session),
-                hub_process,
+            "hub_authorize": lambda base: Load(
+                f"{base}/ocpi/2.2.1/sender/tokens/T1/authorize", "POST", cpo_auth, authorize, "DE:EMA", "NL:CPO"
             ),
-            "hub_authorize": (
-                Load(f"{hub}/ocpi/2.2.1/sender/tokens/T1/authorize", "POST", cpo_auth, authorize, "DE:EMA", "NL:CPO"),
-                hub_process,
-            ),
-            "hub_command": (
-                Load(
-                    f"{hub}/ocpi/2.2.1/receiver/commands/START_SESSION", "POST", emsp_auth, command, "NL:CPO", "DE:EMA"
-                ),
-                hub_process,
+            "hub_command": lambda base: Load(
+                f"{base}/ocpi/2.2.1/receiver/commands/START_SESSION", "POST", emsp_auth, command, "NL:CPO", "DE:EMA"
             ),
         }
-        self.results["cost"] = await self._cost(targets, receiver)
-        self.processes.stop(nginx_process)
-        if self.only_cost:
+        # What each round starts afresh, and the loads measured on it.
+        groups: dict[str, tuple[Callable[[], tuple[subprocess.Popen, str]], dict[str, Callable[[str], Load]]]] = {
+            "nginx": (lambda: self.start_nginx(receiver), {"nginx": to_receiver}),
+            "bare_proxy": (lambda: self.start_proxy(receiver), {"bare_proxy": to_receiver}),
+            "hub": (lambda: self.start_hub(main_store)[:2], hub_loads),
+        }
+        if self.compare_hub:
+            groups["compare_hub"] = (
+                lambda: self.start_hub(main_store, executable=self.compare_hub)[:2],
+                {"compare_hub_directed": hub_loads["hub_directed"]},
+            )
+        if self.only == "workers":
+            self.processes.stop(hub_process)
+            self.results["workers"] = self._workers(main_store, via_hub, path)
+            return self.results
+        self.results["cost"] = await self._cost(groups, receiver)
+        if self.only == "cost":
             return self.results
         # The same requests, sender and receiver speaking different versions, against the same-version ones (each
         # measured again here, interleaved, with the hub's CPU per request).
@@ -614,53 +625,53 @@ class Bench:
         ]
         self.processes.stop(hub_process)
 
-        # Every core for the workers (and for wrk and the receiver beside them): CPU per request over the group.
-        workers = {}
-        for count in profile.workers:
-            process, url, _ = self.start_hub(main_store, count, pinned=False)
-            wait_for_workers(process.pid, count)
-            workers[str(count)] = run_wrk(
-                dataclasses.replace(via_hub, url=f"{url}{path}"), profile, cpu_pid=process.pid
-            )
-            self.processes.stop(process)
-        base = workers[str(profile.workers[0])]["rps"]
-        for row in workers.values():
-            row["vs_1_worker_throughput"] = round(row["rps"] / base, 3)
-        self.results["workers"] = workers
+        self.results["workers"] = self._workers(main_store, via_hub, path)
 
         self.results["scale"] = await self._scale(receiver, body, path)
         self.processes.stop_all()
         return self.results
 
-    async def _cost(self, targets: dict[str, tuple[Load, subprocess.Popen]], receiver: str) -> dict[str, Any]:
-        """CPU per request, req/s and latency of each target, interleaved over `rounds` rounds, each run on the
-        measured core and run again (up to twice) if something else took that core; then hub and bare proxy at one
-        constant rate, half of the hub's peak. Ratios are medians of the per-round ratios."""
+    async def _cost(
+        self,
+        groups: dict[str, tuple[Callable[[], tuple[subprocess.Popen, str]], dict[str, Callable[[str], Load]]]],
+        receiver: str,
+    ) -> dict[str, Any]:
+        """CPU per request, req/s and latency of each load, interleaved over `rounds` rounds. Each round starts
+        every measured process afresh (one process's cost stayed 20-25 % off another's of the same build for its
+        whole life on this virtual machine, so one process per target for all rounds measured the process, not the
+        build), warms it up, and runs each load on it on the measured core, again (up to twice) if something else
+        took that core. Then the bare proxy and the hub at one constant rate, half of the hub's peak, also afresh
+        per round. Ratios are medians of the per-round ratios."""
         profile = self.profile
         warm_up = dataclasses.replace(profile, duration=min(profile.duration, 2))
-        for load, _process in targets.values():
-            run_wrk(load, warm_up)  # connections open, caches filled, code paths warm: not a figure
-        if self.profile_to:
-            self._profile_hub(targets["hub_directed"][0], targets["hub_directed"][1].pid)
         rounds: list[dict[str, dict[str, Any]]] = []
         discarded = 0
+        targets = [name for _, loads in groups.values() for name in loads]
         for _ in range(profile.rounds):
             round_: dict[str, dict[str, Any]] = {}
-            for name, (load, process) in targets.items():
-                if name == "hub_command":
-                    http("POST", f"{receiver}/reset", {})
-                for _attempt in range(3):
-                    result = run_wrk(load, profile, cpu_pid=process.pid)
-                    if result["core"].get("had_its_core", True):
-                        break
-                    discarded += 1
-                if name == "hub_command":
-                    stats = await self._settled(receiver, "results")  # the last results are still on their way
-                    result["results_expected"] = result["requests"] + 1  # and the check request's
-                    result["results_delivered"] = stats["counts"].get("results", 0)
-                    # Each command is two routed messages: the command, and its result to the stand-in URL.
-                    result["cpu_us_per_message"] = round(result["cpu_us_per_request"] / 2, 1)
-                round_[name] = result
+            for group, (start, loads) in groups.items():
+                process, base = start()
+                for make_load in loads.values():
+                    run_wrk(make_load(base), warm_up)  # connections open, caches filled: not a figure
+                if self.profile_to and group == "hub" and not rounds:
+                    self._profile_hub(loads["hub_directed"](base), process.pid)
+                for name, make_load in loads.items():
+                    if name == "hub_command":
+                        await self._settled(receiver, "results")
+                        http("POST", f"{receiver}/reset", {})
+                    for _attempt in range(3):
+                        result = run_wrk(make_load(base), profile, cpu_pid=process.pid)
+                        if result["core"].get("had_its_core", True):
+                            break
+                        discarded += 1
+                    if name == "hub_command":
+                        stats = await self._settled(receiver, "results")  # the last results are still on their way
+                        result["results_expected"] = result["requests"] + 1  # and the check request's
+                        result["results_delivered"] = stats["counts"].get("results", 0)
+                        # Each command is two routed messages: the command, and its result to the stand-in URL.
+                        result["cpu_us_per_message"] = round(result["cpu_us_per_request"] / 2, 1)
+                    round_[name] = result
+                self.processes.stop(process)
             rounds.append(round_)
 
         def median_ratio(name: str, figure: str, baseline: str) -> float:
@@ -704,12 +715,14 @@ class Bench:
         rate = round(summary["hub_directed"]["rps"] / 2)
         paced_rounds = []
         for _ in range(profile.rounds):
-            paced_rounds.append(
-                {
-                    name: run_wrk(targets[name][0], profile, rate=rate, cpu_pid=targets[name][1].pid)
-                    for name in ("bare_proxy", "hub_directed")
-                }
-            )
+            paced: dict[str, dict[str, Any]] = {}
+            for group, name in (("bare_proxy", "bare_proxy"), ("hub", "hub_directed")):
+                start, loads = groups[group]
+                process, base = start()
+                run_wrk(loads[name](base), warm_up)
+                paced[name] = run_wrk(loads[name](base), profile, rate=rate, cpu_pid=process.pid)
+                self.processes.stop(process)
+            paced_rounds.append(paced)
         at_rate = {
             "rate": rate,
             "rounds": paced_rounds,
@@ -728,13 +741,21 @@ class Bench:
             "at_constant_rate": at_rate,
         }
 
-    def _compare_target(self, store: str, via_hub: Load, hub: str) -> dict[str, tuple[Load, subprocess.Popen]]:
-        """With --compare-hub: another build of the hub (an older checkout's `ocpi-hub`) on the same store, measured
-        in the same rounds as this one, for a before/after that the machine's drift cannot blur."""
-        if not self.compare_hub:
-            return {}
-        process, url, _ = self.start_hub(store, executable=self.compare_hub)
-        return {"compare_hub_directed": (dataclasses.replace(via_hub, url=via_hub.url.replace(hub, url)), process)}
+    def _workers(self, store: str, via_hub: Load, path: str) -> dict[str, Any]:
+        """1 and 2 workers on every core, the runner's wrk and receiver beside them (with 2 cores there is no core
+        to pin the load generator away to): req/s, and CPU per request over the whole group."""
+        workers = {}
+        for count in self.profile.workers:
+            process, url, _ = self.start_hub(store, count, pinned=False)
+            wait_for_workers(process.pid, count)
+            workers[str(count)] = run_wrk(
+                dataclasses.replace(via_hub, url=f"{url}{path}"), self.profile, cpu_pid=process.pid
+            )
+            self.processes.stop(process)
+        base = workers[str(self.profile.workers[0])]["rps"]
+        for row in workers.values():
+            row["vs_1_worker_throughput"] = round(row["rps"] / base, 3)
+        return workers
 
     def _profile_hub(self, load: Load, pid: int) -> None:
         """py-spy samples the hub (200 Hz, idle frames left out) while wrk drives `load`; the collapsed stacks go
@@ -963,7 +984,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, help="wrk connections per load run.")
     parser.add_argument("--json", default="bench-results.json", help="Where to write the figures.")
     parser.add_argument(
-        "--only-cost", action="store_true", help="Only the cost section (CPU per request against the baselines)."
+        "--only",
+        choices=("cost", "workers"),
+        help="One section alone: cost (CPU per request against the baselines), or workers (1 and 2).",
     )
     parser.add_argument(
         "--compare-hub",
@@ -988,7 +1011,7 @@ def main() -> None:
         bench = Bench(
             profile,
             Path(directory),
-            only_cost=arguments.only_cost,
+            only=arguments.only,
             profile_to=Path(arguments.profile_hub).resolve() if arguments.profile_hub else None,
             compare_hub=arguments.compare_hub,
         )
@@ -996,6 +1019,11 @@ def main() -> None:
             results = asyncio.run(bench.run())
         finally:
             bench.processes.stop_all()
-    print(table(results) if not arguments.only_cost else cost_table(results["cost"]))
+    if arguments.only == "cost":
+        print(cost_table(results["cost"]))
+    elif arguments.only == "workers":
+        print(json.dumps(results["workers"], indent=2))
+    else:
+        print(table(results))
     Path(arguments.json).write_text(json.dumps(results, indent=2))
     print(f"\nfigures written to {arguments.json}")
