@@ -4,31 +4,15 @@ still committed for every reader, in this process and in another, as soon as app
 
 from __future__ import annotations
 
-from storage.models import MessageRecord, Platform
+from storage.models import Platform
 from storage.sqlite import SqliteStore
+from tests.storage.test_message_log_contract import make_record
 
 FULL, NORMAL = 2, 1  # PRAGMA synchronous values
 
 
 async def synchronous(connection) -> int:
     return (await connection.execute_fetchall("PRAGMA synchronous", ()))[0][0]
-
-
-def record(number: int) -> MessageRecord:
-    return MessageRecord(
-        at=1_700_000_000.0 + number,
-        request_id=f"r{number}",
-        correlation_id="c",
-        platform_id="p1",
-        from_party="NL:CPO",
-        to_party="DE:EMA",
-        module="locations",
-        interface="RECEIVER",
-        method="PUT",
-        path="/x",
-        http_status=200,
-        status_code=1000,
-    )
 
 
 async def test_only_the_message_log_commits_without_waiting_for_the_disk(tmp_path):
@@ -41,7 +25,7 @@ async def test_only_the_message_log_commits_without_waiting_for_the_disk(tmp_pat
             assert await synchronous(table._db) == FULL
         assert store.messages._db is not store.platforms._db
         await store.platforms.create(Platform(id="p1", name="first"))
-        await store.messages.append([record(number) for number in range(3)])
+        await store.messages.append([make_record(1_700_000_000.0 + n, request_id=f"r{n}") for n in range(3)])
         for reader in (store, other):
             assert [r.request_id for r in await reader.messages.query(platform_id="p1")] in (
                 ["r0", "r1", "r2"],
