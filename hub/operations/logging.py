@@ -14,7 +14,7 @@ import time
 import orjson
 import structlog
 
-from hub.operations.routed_line import use_json_lines, use_structlog_lines
+from hub.operations.routed_line import AfterRoutedLines, use_json_lines, use_structlog_lines
 
 MALFORMED_LOG_INTERVAL_SECONDS = 1.0
 
@@ -31,7 +31,7 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
     if log_format == "json":
         # orjson renders bytes straight to the stream: one routed message costs one cheap line.
         renderer = structlog.processors.JSONRenderer(serializer=orjson.dumps)
-        factory = structlog.BytesLoggerFactory(sys.stderr.buffer)
+        factory = structlog.BytesLoggerFactory(AfterRoutedLines(sys.stderr.buffer))
         foreign_renderer = structlog.processors.JSONRenderer(serializer=lambda value, **_: orjson.dumps(value).decode())
     else:
         renderer = foreign_renderer = structlog.dev.ConsoleRenderer(colors=_is_terminal(sys.stderr))
@@ -46,7 +46,7 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
         logger_factory=factory,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(AfterRoutedLines(sys.stderr) if log_format == "json" else sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, structlog.processors.format_exc_info],

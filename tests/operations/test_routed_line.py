@@ -11,7 +11,8 @@ import orjson
 import pytest
 import structlog
 
-from hub.operations.routed_line import FLUSH_SECONDS, _JsonLines
+from hub.operations import routed_line
+from hub.operations.routed_line import BATCH_BYTES, FLUSH_SECONDS, AfterRoutedLines, _JsonLines
 
 FIELDS = {
     "outcome": "forwarded",
@@ -60,16 +61,45 @@ def test_the_one_step_line_is_the_line_structlog_writes():
     assert ours["timestamp"][:16] == theirs["timestamp"][:16]  # the same clock, to the minute
 
 
+class CountedWrites(io.BytesIO):
+    """An unbuffered stream (as standard error is under PYTHONUNBUFFERED=1) that counts its writes."""
+
+    writes = 0
+
+    def write(self, data):
+        self.writes += 1
+        return super().write(data)
+
+
 async def test_lines_are_written_out_together_within_a_tenth_of_a_second():
-    raw = io.BytesIO()
-    stream = io.BufferedWriter(raw, buffer_size=1 << 20)
-    lines = _JsonLines(stream, info_enabled=True, debug_enabled=False)
+    raw = CountedWrites()
+    lines = _JsonLines(raw, info_enabled=True, debug_enabled=False)
     for number in range(3):
         lines.write("info", {**FIELDS, "request_id": f"r{number}"})
-    assert raw.getvalue() == b"", "buffered, not one write per line"
+    assert raw.getvalue() == b"", "gathered, not one write per line"
     await asyncio.sleep(FLUSH_SECONDS + 0.05)
     written = [orjson.loads(line) for line in raw.getvalue().splitlines()]
     assert [line["request_id"] for line in written] == ["r0", "r1", "r2"]
+    assert raw.writes == 1
+
+
+async def test_many_lines_go_out_in_batches_of_64_kb():
+    raw = CountedWrites()
+    lines = _JsonLines(raw, info_enabled=True, debug_enabled=False)
+    for number in range(1000):
+        lines.write("info", {**FIELDS, "request_id": f"r{number}"})
+    assert 1 <= raw.writes <= len(raw.getvalue()) // BATCH_BYTES + 1
+    lines.flush()
+    assert len(raw.getvalue().splitlines()) == 1000
+
+
+async def test_another_log_line_comes_after_the_routed_lines_before_it(monkeypatch):
+    raw = CountedWrites()
+    lines = _JsonLines(raw, info_enabled=True, debug_enabled=False)
+    monkeypatch.setattr(routed_line, "_lines", lines)
+    lines.write("info", dict(FIELDS))
+    AfterRoutedLines(raw).write(b'{"event": "hub stopped"}\n')
+    assert [orjson.loads(line)["event"] for line in raw.getvalue().splitlines()] == ["routed", "hub stopped"]
 
 
 @pytest.mark.parametrize(
