@@ -982,6 +982,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="A tiny configuration (seconds), to check the runner.")
     parser.add_argument("--duration", type=int, help="Seconds per load run.")
     parser.add_argument("--connections", type=int, help="wrk connections per load run.")
+    parser.add_argument("--rounds", type=int, help="Interleaved rounds of the cost section (default 5).")
     parser.add_argument("--json", default="bench-results.json", help="Where to write the figures.")
     parser.add_argument(
         "--only",
@@ -1003,6 +1004,8 @@ def main() -> None:
     profile = QUICK if arguments.quick else FULL
     if arguments.duration:
         profile = dataclasses.replace(profile, duration=arguments.duration)
+    if arguments.rounds:
+        profile = dataclasses.replace(profile, rounds=arguments.rounds)
     if arguments.connections:
         profile = dataclasses.replace(profile, connections=arguments.connections)
     ensure_installed("wrk", "wrk")
