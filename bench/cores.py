@@ -47,17 +47,23 @@ class Cores:
         os.sched_setaffinity(0, self.others)
 
 
-def group_cpu_seconds(group: int) -> float:
-    """User + system CPU time of every process in process group `group` so far, children it has reaped included."""
-    total = 0
+def group_members(group: int) -> list[list[str]]:
+    """The /proc/{pid}/stat fields after the command name (state, ppid, pgrp, ...) of every process in process
+    group `group`."""
+    members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # gone meanwhile
         if int(fields[2]) == group:
-            total += sum(int(value) for value in fields[11:15])
-    return total / TICKS
+            members.append(fields)
+    return members
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User + system CPU time of every process in process group `group` so far, children it has reaped included."""
+    return sum(int(value) for fields in group_members(group) for value in fields[11:15]) / TICKS
 
 
 def core_ticks(cores: frozenset[int]) -> dict[str, int]:

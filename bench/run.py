@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.cores import Cores, CoreWatch, group_cpu_seconds
+from bench.cores import Cores, CoreWatch, group_cpu_seconds, group_members
 from bench.nginx import nginx_config
 from bench.seed import seed
 from hub.platforms.tokens import TokenCipher
@@ -232,18 +232,10 @@ def wait_for_workers(group: int, count: int, seconds: float = 30) -> None:
         return
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        members = sum(1 for stat in Path("/proc").glob("[0-9]*/stat") if _group_of(stat) == group)
-        if members >= count + 1:
+        if len(group_members(group)) >= count + 1:
             return
         time.sleep(0.05)
     raise RuntimeError(f"{count} hub workers did not start")
-
-
-def _group_of(stat: Path) -> int:
-    try:
-        return int(stat.read_text().rsplit(")", 1)[1].split()[2])
-    except (OSError, IndexError):
-        return -1
 
 
 def rss_mb(pid: int) -> float:

@@ -30,8 +30,7 @@ BATCH_BYTES = 64 * 1024
 
 
 class _StructlogLines:
-    def __init__(self) -> None:
-        self.info_enabled = True
+    """Through structlog, which applies the level itself."""
 
     def flush(self) -> None:
         pass
@@ -41,11 +40,12 @@ class _StructlogLines:
 
 
 class _JsonLines:
-    """Writes straight to the stream structlog's JSON lines go to, at the configured level."""
+    """Renders each line at once and gathers them for the stream structlog's JSON lines go to (see the module
+    docstring for when they are written out), at the configured level."""
 
     def __init__(self, stream: BinaryIO, info_enabled: bool, debug_enabled: bool) -> None:
         self._stream = stream
-        self.info_enabled = info_enabled
+        self._info_enabled = info_enabled
         self._debug_enabled = debug_enabled
         self._second = -1
         self._second_text = ""
@@ -54,7 +54,7 @@ class _JsonLines:
         self._flush_scheduled = False
 
     def write(self, level: str, fields: dict[str, Any]) -> None:
-        if not (self._debug_enabled if level == "debug" else self.info_enabled):
+        if not (self._debug_enabled if level == "debug" else self._info_enabled):
             return
         now = time.time()
         second = int(now)
@@ -102,6 +102,12 @@ def use_json_lines(level: int) -> None:
     _lines = _JsonLines(sys.stderr.buffer, info_enabled=level <= 20, debug_enabled=level <= 10)
 
 
+def use_structlog_lines() -> None:
+    global _lines
+    _lines.flush()
+    _lines = _StructlogLines()
+
+
 def flush_routed() -> None:
     """Write out the routed lines gathered so far (before any other line, and at exit)."""
     _lines.flush()
@@ -123,12 +129,6 @@ class AfterRoutedLines:
 
     def flush(self) -> None:
         self._stream.flush()
-
-
-def use_structlog_lines() -> None:
-    global _lines
-    _lines.flush()
-    _lines = _StructlogLines()
 
 
 def write_routed(level: str, fields: dict[str, Any]) -> None:
